@@ -1,0 +1,99 @@
+"""Every build, check and test of the repo, one session each. `nox` runs all test sessions."""
+
+from __future__ import annotations
+
+import nox
+
+PYTHON = "3.11"
+PY_DIR = "python"
+NODE_DIR = "node"
+JAVA_POM = "java/pom.xml"
+PY_PACKAGE = f"./{PY_DIR}[dev]"
+TOOLS_REQUIREMENTS = "tools/requirements.txt"
+LINTED_PYTHON = ("python/src", "python/tests", "tools", "tests", "noxfile.py")
+TYPED_PYTHON = ("python/src", "tools")
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "python", "node", "java", "conformance"]
+
+
+def _install_python(session: nox.Session) -> None:
+    session.install("-e", PY_PACKAGE, "-r", TOOLS_REQUIREMENTS)
+
+
+def _build_node(session: nox.Session) -> None:
+    session.run("npm", "ci", "--no-audit", "--no-fund", external=True, silent=True)
+    session.run("npm", "run", "build", external=True)
+
+
+def _build_java(session: nox.Session) -> None:
+    session.run("mvn", "-B", "-q", "-f", JAVA_POM, "package", "-DskipTests", external=True)
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff, mypy --strict, codegen drift, tsc --noEmit (strict) and javac -Xlint:all -Werror."""
+    _install_python(session)
+    session.run("ruff", "check", *LINTED_PYTHON)
+    session.run("ruff", "format", "--check", *LINTED_PYTHON)
+    session.run("mypy", "--strict", *TYPED_PYTHON)
+    session.run("python", "-m", "tools.codegen", "--check")
+    with session.chdir(NODE_DIR):
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True, silent=True)
+        session.run("npm", "run", "typecheck", external=True)
+    session.run("mvn", "-B", "-q", "-f", JAVA_POM, "compile", "test-compile", external=True)
+
+
+@nox.session(python=PYTHON, default=False)
+def codegen(session: nox.Session) -> None:
+    """Regenerate the config bindings from the schema; `-- --check` only names stale files."""
+    _install_python(session)
+    session.run("python", "-m", "tools.codegen", *session.posargs)
+
+
+@nox.session(name="lint-config", python=PYTHON, default=False)
+def lint_config(session: nox.Session) -> None:
+    """Schema-validate and lint config files (default: config/timeout.json and config/examples/)."""
+    _install_python(session)
+    session.run("python", "-m", "tools.configlint", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def python(session: nox.Session) -> None:
+    """pytest over the Python package and the tools."""
+    _install_python(session)
+    session.run("pytest", "python/tests", "tools/tests", *session.posargs)
+
+
+@nox.session(python=False)
+def node(session: nox.Session) -> None:
+    """npm ci, tsc build (strict) and node:test over every workspace."""
+    with session.chdir(NODE_DIR):
+        _build_node(session)
+        session.run("npm", "test", external=True)
+
+
+@nox.session(python=False)
+def java(session: nox.Session) -> None:
+    """mvn verify: compile with -Xlint:all -Werror and run every JUnit 5 test."""
+    session.run("mvn", "-B", "-f", JAVA_POM, "verify", external=True)
+
+
+@nox.session(python=PYTHON)
+def conformance(session: nox.Session) -> None:
+    """Run the config cases (and kernel vectors) in all three languages; `-- DIR…` runs other cases."""
+    _install_python(session)
+    with session.chdir(NODE_DIR):
+        _build_node(session)
+    _build_java(session)
+    session.run("python", "-m", "tools.conformance", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def validate(session: nox.Session) -> None:
+    """The main job for now: lint every config, check the bindings for drift, one readable report."""
+    _install_python(session)
+    session.run("python", "-m", "tools.configlint")
+    session.run("python", "-m", "tools.codegen", "--check")

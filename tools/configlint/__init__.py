@@ -1,0 +1,1 @@
+"""Semantic lint of config/timeout.json: the rules JSON Schema cannot express."""

@@ -1,0 +1,137 @@
+"""The semantic lint rules, written once as data.
+
+Every runtime enforces these rules: codegen turns this module into a lint
+function in the Python, TypeScript and Java bindings, so a rule is added here
+and nowhere else. A rule *holds* when its predicate is true; when it does not,
+the finding names the rule id, its severity, a JSON Pointer and a sentence.
+Findings of severity "error" make every loader refuse the config; "warning"
+findings are reported by `nox -s lint-config` and logged by services at start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Union
+
+Severity = Literal["error", "warning"]
+CmpOp = Literal["<", "<=", ">", ">=", "==", "!="]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The value at a JSON Pointer of the (schema-valid) config document."""
+
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Const:
+    value: int | float | bool
+
+
+@dataclass(frozen=True)
+class WorstCaseCallMs:
+    """Longest time one payment call can take with every attempt timing out.
+
+    max_attempts × timeout_ms + Σ_{n=1}^{max_attempts-1} (b_n + jitter_ms), where
+    b_1 = base_delay_ms and b_n = min(max_delay_ms, floor(b_{n-1} × backoff_multiplier)),
+    iterated exactly as the backoff in config/SEMANTICS.md (jitter at its bound).
+    """
+
+
+Expr = Union[Ref, Const, WorstCaseCallMs]
+
+
+@dataclass(frozen=True)
+class Cmp:
+    lhs: Expr
+    op: CmpOp
+    rhs: Expr
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """Holds when at least one of its comparisons holds."""
+
+    options: tuple[Cmp, ...]
+
+
+Predicate = Union[Cmp, AnyOf]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    pointer: str
+    holds: Predicate
+    # A sentence with {/json/pointer} placeholders, filled with the values found.
+    message: str
+
+
+TIMEOUT = Ref("/payment/timeout_ms")
+DEADLINE = Ref("/payment/deadline_ms")
+P99 = Ref("/payment/provider_expected_p99_ms")
+ATTEMPTS = Ref("/payment/retry/max_attempts")
+BASE = Ref("/payment/retry/base_delay_ms")
+MULTIPLIER = Ref("/payment/retry/backoff_multiplier")
+JITTER = Ref("/payment/retry/jitter_ms")
+MAX_DELAY = Ref("/payment/retry/max_delay_ms")
+BREAKER_ENABLED = Ref("/payment/circuit_breaker/enabled")
+ACQUIRE = Ref("/database/pool/acquire_timeout_ms")
+WARN = Ref("/monitoring/pool_utilization_warn")
+CRITICAL = Ref("/monitoring/pool_utilization_critical")
+SINGLE_ATTEMPT = Cmp(ATTEMPTS, "==", Const(1))
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "payment-timeout-covers-p99", "error", TIMEOUT.pointer, Cmp(TIMEOUT, ">=", P99),
+        "payment timeout_ms is {/payment/timeout_ms} ms, below the provider's expected p99 latency "
+        "of {/payment/provider_expected_p99_ms} ms, so legitimate payments will time out; "
+        "expected timeout_ms >= provider_expected_p99_ms",
+    ),
+    Rule(
+        "payment-deadline-covers-retries", "error", DEADLINE.pointer, Cmp(WorstCaseCallMs(), "<=", DEADLINE),
+        "payment deadline_ms is {/payment/deadline_ms} ms, shorter than the worst case of one payment call "
+        "({worst_case_call_ms} ms: every attempt timing out plus every backoff at its maximum); "
+        "expected deadline_ms >= max_attempts x timeout_ms + backoff sleeps",
+    ),
+    Rule(
+        "retry-jitter-within-base", "error", JITTER.pointer, Cmp(JITTER, "<=", BASE),
+        "retry jitter_ms is {/payment/retry/jitter_ms} ms, larger than base_delay_ms "
+        "{/payment/retry/base_delay_ms} ms; expected jitter_ms <= base_delay_ms",
+    ),
+    Rule(
+        "retry-max-delay-covers-base", "error", MAX_DELAY.pointer, Cmp(MAX_DELAY, ">=", BASE),
+        "retry max_delay_ms is {/payment/retry/max_delay_ms} ms, below base_delay_ms "
+        "{/payment/retry/base_delay_ms} ms; expected max_delay_ms >= base_delay_ms",
+    ),
+    Rule(
+        "pool-acquire-within-deadline", "error", ACQUIRE.pointer, Cmp(ACQUIRE, "<", DEADLINE),
+        "database pool acquire_timeout_ms is {/database/pool/acquire_timeout_ms} ms, not below the payment "
+        "deadline_ms {/payment/deadline_ms} ms; expected acquire_timeout_ms < deadline_ms",
+    ),
+    Rule(
+        "monitoring-warn-below-critical", "error", WARN.pointer, Cmp(WARN, "<", CRITICAL),
+        "monitoring pool_utilization_warn is {/monitoring/pool_utilization_warn}, not below "
+        "pool_utilization_critical {/monitoring/pool_utilization_critical}; expected warn < critical",
+    ),
+    Rule(
+        "circuit-breaker-enabled", "warning", BREAKER_ENABLED.pointer, Cmp(BREAKER_ENABLED, "==", Const(True)),
+        "payment circuit_breaker enabled is {/payment/circuit_breaker/enabled}: a failing provider will be "
+        "called on every request; expected true",
+    ),
+    Rule(
+        "retry-backoff-grows", "warning", MULTIPLIER.pointer,
+        AnyOf((Cmp(MULTIPLIER, ">", Const(1)), SINGLE_ATTEMPT)),
+        "retry backoff_multiplier is {/payment/retry/backoff_multiplier} with max_attempts "
+        "{/payment/retry/max_attempts}: fixed retry delays keep hammering a struggling provider; "
+        "expected backoff_multiplier > 1",
+    ),
+    Rule(
+        "retry-jitter-present", "warning", JITTER.pointer,
+        AnyOf((Cmp(JITTER, ">", Const(0)), SINGLE_ATTEMPT)),
+        "retry jitter_ms is {/payment/retry/jitter_ms} with max_attempts {/payment/retry/max_attempts}: "
+        "retries of many callers fire in lockstep; expected jitter_ms > 0",
+    ),
+)
