@@ -1,0 +1,137 @@
+// generated from config/timeout.schema.json — do not edit
+// regenerate: nox -s codegen
+// schema-sha256: a30b3239b9174b16fb240bd88b33f490edfe5f6416c927e4c30e9112d6937720
+// lint rules: tools/configlint/rules.py
+
+import type { TimeoutConfig } from "./timeoutConfig.js";
+
+export type LintSeverity = "error" | "warning";
+
+/**
+ * One rule that does not hold: `error` findings make the loader refuse the config.
+ */
+export interface LintFinding {
+  readonly rule: string;
+  readonly severity: LintSeverity;
+  readonly pointer: string;
+  readonly message: string;
+}
+
+/**
+ * Longest time one payment call can take with every attempt timing out.
+ *
+ * max_attempts × timeout_ms + Σ_{n=1}^{max_attempts-1} (b_n + jitter_ms), where b_1 =
+ * base_delay_ms and b_n = min(max_delay_ms, floor(b_{n-1} × backoff_multiplier)), iterated exactly
+ * as the backoff in config/SEMANTICS.md (jitter at its bound).
+ */
+export function worstCaseCallMs(settings: TimeoutConfig): number {
+  const attempts = settings.payment.retry.max_attempts;
+  let total = attempts * settings.payment.timeout_ms;
+  let backoff = settings.payment.retry.base_delay_ms;
+  for (let retry = 1; retry < attempts; retry += 1) {
+    if (retry > 1) {
+      backoff = Math.min(settings.payment.retry.max_delay_ms, Math.floor(backoff * settings.payment.retry.backoff_multiplier));
+    }
+    total += backoff + settings.payment.retry.jitter_ms;
+  }
+  return total;
+}
+
+/**
+ * Every rule of tools/configlint/rules.py over schema-valid settings, in rule order.
+ */
+export function lintConfig(settings: TimeoutConfig): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const worstCase = worstCaseCallMs(settings);
+
+  // payment-timeout-covers-p99
+  if (!(settings.payment.timeout_ms >= settings.payment.provider_expected_p99_ms)) {
+    findings.push({
+      rule: "payment-timeout-covers-p99",
+      severity: "error",
+      pointer: "/payment/timeout_ms",
+      message: `payment timeout_ms is ${settings.payment.timeout_ms} ms, below the provider's expected p99 latency of ${settings.payment.provider_expected_p99_ms} ms, so legitimate payments will time out; expected timeout_ms >= provider_expected_p99_ms`,
+    });
+  }
+
+  // payment-deadline-covers-retries
+  if (!(worstCase <= settings.payment.deadline_ms)) {
+    findings.push({
+      rule: "payment-deadline-covers-retries",
+      severity: "error",
+      pointer: "/payment/deadline_ms",
+      message: `payment deadline_ms is ${settings.payment.deadline_ms} ms, shorter than the worst case of one payment call (${worstCase} ms: every attempt timing out plus every backoff at its maximum); expected deadline_ms >= max_attempts x timeout_ms + backoff sleeps`,
+    });
+  }
+
+  // retry-jitter-within-base
+  if (!(settings.payment.retry.jitter_ms <= settings.payment.retry.base_delay_ms)) {
+    findings.push({
+      rule: "retry-jitter-within-base",
+      severity: "error",
+      pointer: "/payment/retry/jitter_ms",
+      message: `retry jitter_ms is ${settings.payment.retry.jitter_ms} ms, larger than base_delay_ms ${settings.payment.retry.base_delay_ms} ms; expected jitter_ms <= base_delay_ms`,
+    });
+  }
+
+  // retry-max-delay-covers-base
+  if (!(settings.payment.retry.max_delay_ms >= settings.payment.retry.base_delay_ms)) {
+    findings.push({
+      rule: "retry-max-delay-covers-base",
+      severity: "error",
+      pointer: "/payment/retry/max_delay_ms",
+      message: `retry max_delay_ms is ${settings.payment.retry.max_delay_ms} ms, below base_delay_ms ${settings.payment.retry.base_delay_ms} ms; expected max_delay_ms >= base_delay_ms`,
+    });
+  }
+
+  // pool-acquire-within-deadline
+  if (!(settings.database.pool.acquire_timeout_ms < settings.payment.deadline_ms)) {
+    findings.push({
+      rule: "pool-acquire-within-deadline",
+      severity: "error",
+      pointer: "/database/pool/acquire_timeout_ms",
+      message: `database pool acquire_timeout_ms is ${settings.database.pool.acquire_timeout_ms} ms, not below the payment deadline_ms ${settings.payment.deadline_ms} ms; expected acquire_timeout_ms < deadline_ms`,
+    });
+  }
+
+  // monitoring-warn-below-critical
+  if (!(settings.monitoring.pool_utilization_warn < settings.monitoring.pool_utilization_critical)) {
+    findings.push({
+      rule: "monitoring-warn-below-critical",
+      severity: "error",
+      pointer: "/monitoring/pool_utilization_warn",
+      message: `monitoring pool_utilization_warn is ${settings.monitoring.pool_utilization_warn}, not below pool_utilization_critical ${settings.monitoring.pool_utilization_critical}; expected warn < critical`,
+    });
+  }
+
+  // circuit-breaker-enabled
+  if (!(settings.payment.circuit_breaker.enabled === true)) {
+    findings.push({
+      rule: "circuit-breaker-enabled",
+      severity: "warning",
+      pointer: "/payment/circuit_breaker/enabled",
+      message: `payment circuit_breaker enabled is ${settings.payment.circuit_breaker.enabled}: a failing provider will be called on every request; expected true`,
+    });
+  }
+
+  // retry-backoff-grows
+  if (!(settings.payment.retry.backoff_multiplier > 1 || settings.payment.retry.max_attempts === 1)) {
+    findings.push({
+      rule: "retry-backoff-grows",
+      severity: "warning",
+      pointer: "/payment/retry/backoff_multiplier",
+      message: `retry backoff_multiplier is ${settings.payment.retry.backoff_multiplier} with max_attempts ${settings.payment.retry.max_attempts}: fixed retry delays keep hammering a struggling provider; expected backoff_multiplier > 1`,
+    });
+  }
+
+  // retry-jitter-present
+  if (!(settings.payment.retry.jitter_ms > 0 || settings.payment.retry.max_attempts === 1)) {
+    findings.push({
+      rule: "retry-jitter-present",
+      severity: "warning",
+      pointer: "/payment/retry/jitter_ms",
+      message: `retry jitter_ms is ${settings.payment.retry.jitter_ms} with max_attempts ${settings.payment.retry.max_attempts}: retries of many callers fire in lockstep; expected jitter_ms > 0`,
+    });
+  }
+  return findings;
+}

@@ -1,0 +1,280 @@
+// generated from config/timeout.schema.json — do not edit
+// regenerate: nox -s codegen
+// schema-sha256: a30b3239b9174b16fb240bd88b33f490edfe5f6416c927e4c30e9112d6937720
+
+/**
+ * Timeouts, pool sizes, retry, circuit-breaker and monitoring settings of the checkout payment
+ * path. The one source of truth: every service and client reads its part of this document.
+ */
+export interface TimeoutConfig {
+  /**
+   * Human-readable release label of this config, shown on every /health endpoint next to the
+   * fingerprint.
+   */
+  readonly version: string;
+
+  /**
+   * How callers talk to the payment gateway and the gateway to the payment provider.
+   */
+  readonly payment: PaymentSettings;
+
+  /**
+   * The order service's PostgreSQL access.
+   */
+  readonly database: DatabaseSettings;
+
+  /**
+   * Pool health checks and alert thresholds.
+   */
+  readonly monitoring: MonitoringSettings;
+
+  /**
+   * The Node.js order service's own settings.
+   */
+  readonly order_service: OrderServiceSettings;
+
+  /**
+   * The Python Lambda handler's own settings.
+   */
+  readonly lambda: LambdaSettings;
+}
+
+/**
+ * How callers talk to the payment gateway and the gateway to the payment provider.
+ */
+export interface PaymentSettings {
+  /**
+   * Per-attempt timeout of one payment call, in milliseconds. Must cover the provider's expected p99
+   * latency (the incident cut it to 5000 while payments took 10-20 s).
+   *
+   * @remarks integer milliseconds in [1, 600000]
+   */
+  readonly timeout_ms: number;
+
+  /**
+   * Overall deadline of one payment, all attempts and backoff sleeps included, in milliseconds. The
+   * remaining part travels downstream in the X-Deadline-Ms header.
+   *
+   * @remarks integer milliseconds in [1, 3600000]
+   */
+  readonly deadline_ms: number;
+
+  /**
+   * The payment provider's expected p99 latency, in milliseconds; the lint requires timeout_ms >=
+   * this value.
+   *
+   * @remarks integer milliseconds in [1, 600000]
+   */
+  readonly provider_expected_p99_ms: number;
+
+  /**
+   * Exponential backoff with jitter between attempts of one payment.
+   */
+  readonly retry: RetrySettings;
+
+  /**
+   * Stops calling an upstream that keeps failing, then probes it.
+   */
+  readonly circuit_breaker: CircuitBreakerSettings;
+
+  /**
+   * Token bucket that caps retries while an upstream fails (after gRPC retry throttling).
+   */
+  readonly retry_budget: RetryBudgetSettings;
+}
+
+/**
+ * Exponential backoff with jitter between attempts of one payment.
+ */
+export interface RetrySettings {
+  /**
+   * Maximum attempts of one call, the first included (1 = never retry).
+   *
+   * @remarks integer in [1, 10]
+   */
+  readonly max_attempts: number;
+
+  /**
+   * Backoff before the first retry, before jitter, in milliseconds.
+   *
+   * @remarks integer milliseconds in [1, 600000]
+   */
+  readonly base_delay_ms: number;
+
+  /**
+   * Factor applied to the previous backoff for each further retry (1 = fixed delays).
+   *
+   * @remarks number in [1, 10]
+   */
+  readonly backoff_multiplier: number;
+
+  /**
+   * Upper bound (exclusive) of the random delay added to every backoff, in milliseconds; 0 disables
+   * jitter.
+   *
+   * @remarks integer milliseconds in [0, 600000]
+   */
+  readonly jitter_ms: number;
+
+  /**
+   * Cap on the backoff before jitter, in milliseconds; jitter is still added on top.
+   *
+   * @remarks integer milliseconds in [1, 3600000]
+   */
+  readonly max_delay_ms: number;
+}
+
+/**
+ * Stops calling an upstream that keeps failing, then probes it.
+ */
+export interface CircuitBreakerSettings {
+  /**
+   * Whether calls go through the circuit breaker; the lint warns when it is off.
+   */
+  readonly enabled: boolean;
+
+  /**
+   * Consecutive failures that open the breaker (the 5th failure opens it when 5).
+   *
+   * @remarks integer in [1, 1000]
+   */
+  readonly failure_threshold: number;
+
+  /**
+   * Time an open breaker rejects calls before it lets half-open trial calls through, in
+   * milliseconds.
+   *
+   * @remarks integer milliseconds in [1, 3600000]
+   */
+  readonly recovery_timeout_ms: number;
+
+  /**
+   * Trial calls admitted while half-open; that many successes close the breaker, any failure re-
+   * opens it.
+   *
+   * @remarks integer in [1, 1000]
+   */
+  readonly half_open_max_calls: number;
+}
+
+/**
+ * Token bucket that caps retries while an upstream fails (after gRPC retry throttling).
+ */
+export interface RetryBudgetSettings {
+  /**
+   * Bucket size in tokens; it starts full and retries are allowed only while more than half is left.
+   *
+   * @remarks integer in [1, 1000]
+   */
+  readonly max_tokens: number;
+
+  /**
+   * Tokens returned to the bucket by each success (each failure takes 1); at most three decimal
+   * places, the kernels work in milli-tokens.
+   *
+   * @remarks number in (0, 1000]
+   */
+  readonly token_ratio: number;
+}
+
+/**
+ * The order service's PostgreSQL access.
+ */
+export interface DatabaseSettings {
+  /**
+   * The PostgreSQL connection pool.
+   */
+  readonly pool: PoolSettings;
+}
+
+/**
+ * The PostgreSQL connection pool.
+ */
+export interface PoolSettings {
+  /**
+   * Maximum open connections in the pool.
+   *
+   * @remarks integer in [1, 10000]
+   */
+  readonly max_connections: number;
+
+  /**
+   * How long a request waits for a free connection before it fails, in milliseconds.
+   *
+   * @remarks integer milliseconds in [1, 600000]
+   */
+  readonly acquire_timeout_ms: number;
+
+  /**
+   * How long an idle connection stays open before the pool closes it, in milliseconds.
+   *
+   * @remarks integer milliseconds in [1, 86400000]
+   */
+  readonly idle_timeout_ms: number;
+}
+
+/**
+ * Pool health checks and alert thresholds.
+ */
+export interface MonitoringSettings {
+  /**
+   * Interval between pool health checks, in milliseconds.
+   *
+   * @remarks integer milliseconds in [1, 86400000]
+   */
+  readonly pool_check_interval_ms: number;
+
+  /**
+   * Pool utilization (in use / max) at which a warning is raised, in (0, 1].
+   *
+   * @remarks number in (0, 1]
+   */
+  readonly pool_utilization_warn: number;
+
+  /**
+   * Pool utilization (in use / max) at which an error is raised and /health turns 503, in (0, 1].
+   *
+   * @remarks number in (0, 1]
+   */
+  readonly pool_utilization_critical: number;
+
+  /**
+   * Share of failed requests above which the error-rate alert fires, in (0, 1].
+   *
+   * @remarks number in (0, 1]
+   */
+  readonly error_rate_threshold: number;
+
+  /**
+   * Share of payment calls ending in TIMEOUT above which the timeout alert fires, in (0, 1].
+   *
+   * @remarks number in (0, 1]
+   */
+  readonly payment_timeout_rate_threshold: number;
+}
+
+/**
+ * The Node.js order service's own settings.
+ */
+export interface OrderServiceSettings {
+  /**
+   * Interval at which the reconciler asks the gateway for the outcome of orders in PAYMENT_UNKNOWN,
+   * in milliseconds.
+   *
+   * @remarks integer milliseconds in [1, 86400000]
+   */
+  readonly reconcile_interval_ms: number;
+}
+
+/**
+ * The Python Lambda handler's own settings.
+ */
+export interface LambdaSettings {
+  /**
+   * Time kept back from the Lambda's remaining time so the handler answers before the runtime kills
+   * it, in milliseconds.
+   *
+   * @remarks integer milliseconds in [1, 600000]
+   */
+  readonly safety_margin_ms: number;
+}

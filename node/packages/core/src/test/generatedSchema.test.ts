@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { describe, test } from "node:test";
+
+import { SCHEMA_SHA256, timeoutSchema } from "../index.js";
+import { PACKAGE_ROOT, SCHEMA_PATH, readText } from "./fixtures.js";
+
+const GENERATED_DIR = path.join(PACKAGE_ROOT, "src", "generated");
+
+describe("generated binding", () => {
+  test("the embedded schema equals config/timeout.schema.json", () => {
+    assert.deepEqual(timeoutSchema, JSON.parse(readText(SCHEMA_PATH)));
+  });
+
+  test("SCHEMA_SHA256 is the hash of the schema file's text", () => {
+    assert.equal(SCHEMA_SHA256, createHash("sha256").update(readText(SCHEMA_PATH), "utf8").digest("hex"));
+  });
+
+  test("every generated file starts with the do-not-edit header and the schema hash", () => {
+    const files = readdirSync(GENERATED_DIR).filter((name) => name.endsWith(".ts")).sort();
+    assert.deepEqual(files, ["configLint.ts", "index.ts", "timeoutConfig.ts", "timeoutSchema.ts"]);
+    for (const file of files) {
+      const head = readText(path.join(GENERATED_DIR, file)).split("\n").slice(0, 3);
+      assert.deepEqual(head, [
+        "// generated from config/timeout.schema.json — do not edit",
+        "// regenerate: nox -s codegen",
+        `// schema-sha256: ${SCHEMA_SHA256}`,
+      ], file);
+    }
+  });
+});
