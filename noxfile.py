@@ -9,7 +9,10 @@ PY_DIR = "python"
 NODE_DIR = "node"
 JAVA_POM = "java/pom.xml"
 PY_PACKAGE = f"./{PY_DIR}[dev]"
+# ruff, mypy and pytest read their settings from the package's pyproject for every Python file of the repo.
+PY_CONFIG = f"{PY_DIR}/pyproject.toml"
 TOOLS_REQUIREMENTS = "tools/requirements.txt"
+PRE_INCIDENT = "config/examples/pre-incident.json"
 LINTED_PYTHON = ("python/src", "python/tests", "tools", "tests", "noxfile.py")
 TYPED_PYTHON = ("python/src", "tools")
 
@@ -34,12 +37,13 @@ def _build_java(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
-    """ruff, mypy --strict, codegen drift, tsc --noEmit (strict) and javac -Xlint:all -Werror."""
+    """ruff, mypy --strict, codegen and case drift, tsc --noEmit (strict) and javac -Xlint:all -Werror."""
     _install_python(session)
-    session.run("ruff", "check", *LINTED_PYTHON)
-    session.run("ruff", "format", "--check", *LINTED_PYTHON)
-    session.run("mypy", "--strict", *TYPED_PYTHON)
+    session.run("ruff", "check", "--config", PY_CONFIG, *LINTED_PYTHON)
+    session.run("ruff", "format", "--check", "--config", PY_CONFIG, *LINTED_PYTHON)
+    session.run("mypy", "--config-file", PY_CONFIG, "--strict", *TYPED_PYTHON)
     session.run("python", "-m", "tools.codegen", "--check")
+    session.run("python", "-m", "tools.conformance.config_cases", "--check")
     with session.chdir(NODE_DIR):
         session.run("npm", "ci", "--no-audit", "--no-fund", external=True, silent=True)
         session.run("npm", "run", "typecheck", external=True)
@@ -55,7 +59,7 @@ def codegen(session: nox.Session) -> None:
 
 @nox.session(name="lint-config", python=PYTHON, default=False)
 def lint_config(session: nox.Session) -> None:
-    """Schema-validate and lint config files (default: config/timeout.json and config/examples/)."""
+    """Schema-validate and lint config files (default: config/timeout.json); `-- FILE… [--expect-error PTR]`."""
     _install_python(session)
     session.run("python", "-m", "tools.configlint", *session.posargs)
 
@@ -64,7 +68,7 @@ def lint_config(session: nox.Session) -> None:
 def python(session: nox.Session) -> None:
     """pytest over the Python package and the tools."""
     _install_python(session)
-    session.run("pytest", "python/tests", "tools/tests", *session.posargs)
+    session.run("pytest", "-c", PY_CONFIG, "--rootdir", ".", "python/tests", "tools/tests", *session.posargs)
 
 
 @nox.session(python=False)
@@ -93,7 +97,8 @@ def conformance(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def validate(session: nox.Session) -> None:
-    """The main job for now: lint every config, check the bindings for drift, one readable report."""
+    """The main job for now: lint the config, show the incident config is caught, check the bindings for drift."""
     _install_python(session)
     session.run("python", "-m", "tools.configlint")
+    session.run("python", "-m", "tools.configlint", PRE_INCIDENT, "--expect-error", "/payment/timeout_ms")
     session.run("python", "-m", "tools.codegen", "--check")

@@ -77,7 +77,7 @@ def load_schema(path: Path = SCHEMA_PATH) -> Schema:
 
 
 def _walk(node: dict[str, Any], pointer: str, out: list[ObjectType]) -> str:
-    name = node["title"]
+    name: str = node["title"]
     index = len(out)
     out.append(ObjectType(name, node["description"], pointer, ()))
     required = set(node.get("required", []))
@@ -87,7 +87,17 @@ def _walk(node: dict[str, Any], pointer: str, out: list[ObjectType]) -> str:
             continue  # an editor hint, not a setting: no binding carries it
         kind: Kind = prop["type"]
         ref = _walk(prop, f"{pointer}/{json_name}", out) if kind == "object" else None
-        fields.append(Field(json_name, kind, prop["description"], json_name in required, ref,
-                            prop.get("minimum"), prop.get("maximum"), prop.get("exclusiveMinimum")))
+        fields.append(
+            Field(
+                json_name,
+                kind,
+                prop["description"],
+                json_name in required,
+                ref,
+                prop.get("minimum"),
+                prop.get("maximum"),
+                prop.get("exclusiveMinimum"),
+            )
+        )
     out[index] = ObjectType(name, node["description"], pointer, tuple(fields))
     return name

@@ -11,7 +11,7 @@ findings are reported by `nox -s lint-config` and logged by services at start.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal
 
 Severity = Literal["error", "warning"]
 CmpOp = Literal["<", "<=", ">", ">=", "==", "!="]
@@ -39,7 +39,7 @@ class WorstCaseCallMs:
     """
 
 
-Expr = Union[Ref, Const, WorstCaseCallMs]
+Expr = Ref | Const | WorstCaseCallMs
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class AnyOf:
     options: tuple[Cmp, ...]
 
 
-Predicate = Union[Cmp, AnyOf]
+Predicate = Cmp | AnyOf
 
 
 @dataclass(frozen=True)
@@ -85,51 +85,76 @@ SINGLE_ATTEMPT = Cmp(ATTEMPTS, "==", Const(1))
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "payment-timeout-covers-p99", "error", TIMEOUT.pointer, Cmp(TIMEOUT, ">=", P99),
+        "payment-timeout-covers-p99",
+        "error",
+        TIMEOUT.pointer,
+        Cmp(TIMEOUT, ">=", P99),
         "payment timeout_ms is {/payment/timeout_ms} ms, below the provider's expected p99 latency "
         "of {/payment/provider_expected_p99_ms} ms, so legitimate payments will time out; "
         "expected timeout_ms >= provider_expected_p99_ms",
     ),
     Rule(
-        "payment-deadline-covers-retries", "error", DEADLINE.pointer, Cmp(WorstCaseCallMs(), "<=", DEADLINE),
+        "payment-deadline-covers-retries",
+        "error",
+        DEADLINE.pointer,
+        Cmp(WorstCaseCallMs(), "<=", DEADLINE),
         "payment deadline_ms is {/payment/deadline_ms} ms, shorter than the worst case of one payment call "
         "({worst_case_call_ms} ms: every attempt timing out plus every backoff at its maximum); "
         "expected deadline_ms >= max_attempts x timeout_ms + backoff sleeps",
     ),
     Rule(
-        "retry-jitter-within-base", "error", JITTER.pointer, Cmp(JITTER, "<=", BASE),
+        "retry-jitter-within-base",
+        "error",
+        JITTER.pointer,
+        Cmp(JITTER, "<=", BASE),
         "retry jitter_ms is {/payment/retry/jitter_ms} ms, larger than base_delay_ms "
         "{/payment/retry/base_delay_ms} ms; expected jitter_ms <= base_delay_ms",
     ),
     Rule(
-        "retry-max-delay-covers-base", "error", MAX_DELAY.pointer, Cmp(MAX_DELAY, ">=", BASE),
+        "retry-max-delay-covers-base",
+        "error",
+        MAX_DELAY.pointer,
+        Cmp(MAX_DELAY, ">=", BASE),
         "retry max_delay_ms is {/payment/retry/max_delay_ms} ms, below base_delay_ms "
         "{/payment/retry/base_delay_ms} ms; expected max_delay_ms >= base_delay_ms",
     ),
     Rule(
-        "pool-acquire-within-deadline", "error", ACQUIRE.pointer, Cmp(ACQUIRE, "<", DEADLINE),
+        "pool-acquire-within-deadline",
+        "error",
+        ACQUIRE.pointer,
+        Cmp(ACQUIRE, "<", DEADLINE),
         "database pool acquire_timeout_ms is {/database/pool/acquire_timeout_ms} ms, not below the payment "
         "deadline_ms {/payment/deadline_ms} ms; expected acquire_timeout_ms < deadline_ms",
     ),
     Rule(
-        "monitoring-warn-below-critical", "error", WARN.pointer, Cmp(WARN, "<", CRITICAL),
+        "monitoring-warn-below-critical",
+        "error",
+        WARN.pointer,
+        Cmp(WARN, "<", CRITICAL),
         "monitoring pool_utilization_warn is {/monitoring/pool_utilization_warn}, not below "
         "pool_utilization_critical {/monitoring/pool_utilization_critical}; expected warn < critical",
     ),
     Rule(
-        "circuit-breaker-enabled", "warning", BREAKER_ENABLED.pointer, Cmp(BREAKER_ENABLED, "==", Const(True)),
+        "circuit-breaker-enabled",
+        "warning",
+        BREAKER_ENABLED.pointer,
+        Cmp(BREAKER_ENABLED, "==", Const(True)),
         "payment circuit_breaker enabled is {/payment/circuit_breaker/enabled}: a failing provider will be "
         "called on every request; expected true",
     ),
     Rule(
-        "retry-backoff-grows", "warning", MULTIPLIER.pointer,
+        "retry-backoff-grows",
+        "warning",
+        MULTIPLIER.pointer,
         AnyOf((Cmp(MULTIPLIER, ">", Const(1)), SINGLE_ATTEMPT)),
         "retry backoff_multiplier is {/payment/retry/backoff_multiplier} with max_attempts "
         "{/payment/retry/max_attempts}: fixed retry delays keep hammering a struggling provider; "
         "expected backoff_multiplier > 1",
     ),
     Rule(
-        "retry-jitter-present", "warning", JITTER.pointer,
+        "retry-jitter-present",
+        "warning",
+        JITTER.pointer,
         AnyOf((Cmp(JITTER, ">", Const(0)), SINGLE_ATTEMPT)),
         "retry jitter_ms is {/payment/retry/jitter_ms} with max_attempts {/payment/retry/max_attempts}: "
         "retries of many callers fire in lockstep; expected jitter_ms > 0",

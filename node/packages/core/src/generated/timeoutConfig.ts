@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: a30b3239b9174b16fb240bd88b33f490edfe5f6416c927e4c30e9112d6937720
+// schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
 
 /**
  * Timeouts, pool sizes, retry, circuit-breaker and monitoring settings of the checkout payment
@@ -9,7 +9,8 @@
 export interface TimeoutConfig {
   /**
    * Human-readable release label of this config, shown on every /health endpoint next to the
-   * fingerprint.
+   * fingerprint. Letters, digits, '.', '_' and '-'; the pattern ends in (?![\s\S]) rather than $
+   * because Python's and Java's $ also match before a trailing newline and ECMA-262's does not.
    */
   readonly version: string;
 

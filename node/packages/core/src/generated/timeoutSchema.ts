@@ -1,11 +1,11 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: a30b3239b9174b16fb240bd88b33f490edfe5f6416c927e4c30e9112d6937720
+// schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
 
 /**
  * SHA-256 of the text of config/timeout.schema.json this copy was generated from.
  */
-export const SCHEMA_SHA256 = "a30b3239b9174b16fb240bd88b33f490edfe5f6416c927e4c30e9112d6937720";
+export const SCHEMA_SHA256 = "fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b";
 
 /**
  * config/timeout.schema.json, embedded so a deployed service validates without the repo.
@@ -34,8 +34,8 @@ export const timeoutSchema = {
       "type": "string",
       "minLength": 1,
       "maxLength": 64,
-      "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
-      "description": "Human-readable release label of this config, shown on every /health endpoint next to the fingerprint."
+      "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*(?![\\s\\S])",
+      "description": "Human-readable release label of this config, shown on every /health endpoint next to the fingerprint. Letters, digits, '.', '_' and '-'; the pattern ends in (?![\\s\\S]) rather than $ because Python's and Java's $ also match before a trailing newline and ECMA-262's does not."
     },
     "payment": {
       "type": "object",

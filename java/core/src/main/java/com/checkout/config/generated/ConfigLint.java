@@ -1,0 +1,163 @@
+// generated from config/timeout.schema.json — do not edit
+// regenerate: nox -s codegen
+// schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
+package com.checkout.config.generated;
+
+import com.checkout.config.LintFinding;
+import com.checkout.config.Severity;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The semantic lint of tools/configlint/rules.py over schema-valid settings: a rule holds when
+ * its predicate is true, otherwise it yields a finding.
+ */
+public final class ConfigLint {
+    private ConfigLint() {}
+
+    /**
+     * Every finding of the rules, in the order the rules are written.
+     *
+     * @param settings schema-valid settings
+     * @return the findings; empty when every rule holds
+     */
+    public static List<LintFinding> lint(TimeoutConfig settings) {
+        List<LintFinding> findings = new ArrayList<>();
+        long worstCaseCallMs = worstCaseCallMs(settings);
+        // payment-timeout-covers-p99
+        if (!(settings.payment().timeoutMs() >= settings.payment().providerExpectedP99Ms())) {
+            findings.add(new LintFinding(
+                    "payment-timeout-covers-p99",
+                    Severity.ERROR,
+                    "/payment/timeout_ms",
+                    "payment timeout_ms is "
+                    + settings.payment().timeoutMs()
+                    + " ms, below the provider's expected p99 latency of "
+                    + settings.payment().providerExpectedP99Ms()
+                    + " ms, so legitimate payments will time out; expected timeout_ms >= "
+                    + "provider_expected_p99_ms"));
+        }
+        // payment-deadline-covers-retries
+        if (!(worstCaseCallMs <= settings.payment().deadlineMs())) {
+            findings.add(new LintFinding(
+                    "payment-deadline-covers-retries",
+                    Severity.ERROR,
+                    "/payment/deadline_ms",
+                    "payment deadline_ms is "
+                    + settings.payment().deadlineMs()
+                    + " ms, shorter than the worst case of one payment call ("
+                    + worstCaseCallMs
+                    + " ms: every attempt timing out plus every backoff at its maximum); "
+                    + "expected deadline_ms >= max_attempts x timeout_ms + backoff sleeps"));
+        }
+        // retry-jitter-within-base
+        if (!(settings.payment().retry().jitterMs() <= settings.payment().retry().baseDelayMs())) {
+            findings.add(new LintFinding(
+                    "retry-jitter-within-base",
+                    Severity.ERROR,
+                    "/payment/retry/jitter_ms",
+                    "retry jitter_ms is "
+                    + settings.payment().retry().jitterMs()
+                    + " ms, larger than base_delay_ms "
+                    + settings.payment().retry().baseDelayMs()
+                    + " ms; expected jitter_ms <= base_delay_ms"));
+        }
+        // retry-max-delay-covers-base
+        if (!(settings.payment().retry().maxDelayMs() >= settings.payment().retry().baseDelayMs())) {
+            findings.add(new LintFinding(
+                    "retry-max-delay-covers-base",
+                    Severity.ERROR,
+                    "/payment/retry/max_delay_ms",
+                    "retry max_delay_ms is "
+                    + settings.payment().retry().maxDelayMs()
+                    + " ms, below base_delay_ms "
+                    + settings.payment().retry().baseDelayMs()
+                    + " ms; expected max_delay_ms >= base_delay_ms"));
+        }
+        // pool-acquire-within-deadline
+        if (!(settings.database().pool().acquireTimeoutMs() < settings.payment().deadlineMs())) {
+            findings.add(new LintFinding(
+                    "pool-acquire-within-deadline",
+                    Severity.ERROR,
+                    "/database/pool/acquire_timeout_ms",
+                    "database pool acquire_timeout_ms is "
+                    + settings.database().pool().acquireTimeoutMs()
+                    + " ms, not below the payment deadline_ms "
+                    + settings.payment().deadlineMs()
+                    + " ms; expected acquire_timeout_ms < deadline_ms"));
+        }
+        // monitoring-warn-below-critical
+        if (!(settings.monitoring().poolUtilizationWarn() < settings.monitoring().poolUtilizationCritical())) {
+            findings.add(new LintFinding(
+                    "monitoring-warn-below-critical",
+                    Severity.ERROR,
+                    "/monitoring/pool_utilization_warn",
+                    "monitoring pool_utilization_warn is "
+                    + settings.monitoring().poolUtilizationWarn()
+                    + ", not below pool_utilization_critical "
+                    + settings.monitoring().poolUtilizationCritical()
+                    + "; expected warn < critical"));
+        }
+        // circuit-breaker-enabled
+        if (!(settings.payment().circuitBreaker().enabled() == true)) {
+            findings.add(new LintFinding(
+                    "circuit-breaker-enabled",
+                    Severity.WARNING,
+                    "/payment/circuit_breaker/enabled",
+                    "payment circuit_breaker enabled is "
+                    + settings.payment().circuitBreaker().enabled()
+                    + ": a failing provider will be called on every request; expected true"));
+        }
+        // retry-backoff-grows
+        if (!((settings.payment().retry().backoffMultiplier() > 1L)
+                || (settings.payment().retry().maxAttempts() == 1L))) {
+            findings.add(new LintFinding(
+                    "retry-backoff-grows",
+                    Severity.WARNING,
+                    "/payment/retry/backoff_multiplier",
+                    "retry backoff_multiplier is "
+                    + settings.payment().retry().backoffMultiplier()
+                    + " with max_attempts "
+                    + settings.payment().retry().maxAttempts()
+                    + ": fixed retry delays keep hammering a struggling provider; expected "
+                    + "backoff_multiplier > 1"));
+        }
+        // retry-jitter-present
+        if (!((settings.payment().retry().jitterMs() > 0L)
+                || (settings.payment().retry().maxAttempts() == 1L))) {
+            findings.add(new LintFinding(
+                    "retry-jitter-present",
+                    Severity.WARNING,
+                    "/payment/retry/jitter_ms",
+                    "retry jitter_ms is "
+                    + settings.payment().retry().jitterMs()
+                    + " with max_attempts "
+                    + settings.payment().retry().maxAttempts()
+                    + ": retries of many callers fire in lockstep; expected jitter_ms > 0"));
+        }
+        return List.copyOf(findings);
+    }
+
+    /**
+     * Longest time one payment call can take with every attempt timing out: max_attempts x
+     * timeout_ms plus, for each retry n, the backoff b_n at its cap and the jitter at its
+     * bound, where b_1 = base_delay_ms and b_n = min(max_delay_ms, floor(b_(n-1) x
+     * backoff_multiplier)).
+     *
+     * @param settings schema-valid settings
+     * @return the worst case in milliseconds
+     */
+    public static long worstCaseCallMs(TimeoutConfig settings) {
+        long attempts = settings.payment().retry().maxAttempts();
+        long total = attempts * settings.payment().timeoutMs();
+        long backoff = settings.payment().retry().baseDelayMs();
+        for (long retry = 1; retry < attempts; retry++) {
+            if (retry > 1) {
+                long grown = (long) Math.floor(backoff * settings.payment().retry().backoffMultiplier());
+                backoff = Math.min(settings.payment().retry().maxDelayMs(), grown);
+            }
+            total += backoff + settings.payment().retry().jitterMs();
+        }
+        return total;
+    }
+}

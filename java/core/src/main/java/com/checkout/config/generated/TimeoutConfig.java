@@ -1,0 +1,174 @@
+// generated from config/timeout.schema.json — do not edit
+// regenerate: nox -s codegen
+// schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
+package com.checkout.config.generated;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Timeouts, pool sizes, retry, circuit-breaker and monitoring settings of the checkout payment
+ * path. The one source of truth: every service and client reads its part of this document.
+ *
+ * @param version Human-readable release label of this config, shown on every /health endpoint
+ *     next to the fingerprint. Letters, digits, '.', '_' and '-'; the pattern ends in
+ *     (?![\s\S]) rather than $ because Python's and Java's $ also match before a trailing
+ *     newline and ECMA-262's does not.
+ * @param payment How callers talk to the payment gateway and the gateway to the payment
+ *     provider.
+ * @param database The order service's PostgreSQL access.
+ * @param monitoring Pool health checks and alert thresholds.
+ * @param orderService The Node.js order service's own settings.
+ * @param lambda The Python Lambda handler's own settings.
+ */
+@JsonIgnoreProperties({"$schema"})
+public record TimeoutConfig(
+        @JsonProperty("version") String version,
+        @JsonProperty("payment") PaymentSettings payment,
+        @JsonProperty("database") DatabaseSettings database,
+        @JsonProperty("monitoring") MonitoringSettings monitoring,
+        @JsonProperty("order_service") OrderServiceSettings orderService,
+        @JsonProperty("lambda") LambdaSettings lambda) {
+
+    /**
+     * How callers talk to the payment gateway and the gateway to the payment provider.
+     *
+     * @param timeoutMs Per-attempt timeout of one payment call, in milliseconds. Must cover the
+     *     provider's expected p99 latency (the incident cut it to 5000 while payments took
+     *     10-20 s).
+     * @param deadlineMs Overall deadline of one payment, all attempts and backoff sleeps
+     *     included, in milliseconds. The remaining part travels downstream in the X-Deadline-Ms
+     *     header.
+     * @param providerExpectedP99Ms The payment provider's expected p99 latency, in
+     *     milliseconds; the lint requires timeout_ms &gt;= this value.
+     * @param retry Exponential backoff with jitter between attempts of one payment.
+     * @param circuitBreaker Stops calling an upstream that keeps failing, then probes it.
+     * @param retryBudget Token bucket that caps retries while an upstream fails (after gRPC
+     *     retry throttling).
+     */
+    public record PaymentSettings(
+            @JsonProperty("timeout_ms") long timeoutMs,
+            @JsonProperty("deadline_ms") long deadlineMs,
+            @JsonProperty("provider_expected_p99_ms") long providerExpectedP99Ms,
+            @JsonProperty("retry") RetrySettings retry,
+            @JsonProperty("circuit_breaker") CircuitBreakerSettings circuitBreaker,
+            @JsonProperty("retry_budget") RetryBudgetSettings retryBudget) {
+    }
+
+    /**
+     * Exponential backoff with jitter between attempts of one payment.
+     *
+     * @param maxAttempts Maximum attempts of one call, the first included (1 = never retry).
+     * @param baseDelayMs Backoff before the first retry, before jitter, in milliseconds.
+     * @param backoffMultiplier Factor applied to the previous backoff for each further retry (1
+     *     = fixed delays).
+     * @param jitterMs Upper bound (exclusive) of the random delay added to every backoff, in
+     *     milliseconds; 0 disables jitter.
+     * @param maxDelayMs Cap on the backoff before jitter, in milliseconds; jitter is still
+     *     added on top.
+     */
+    public record RetrySettings(
+            @JsonProperty("max_attempts") long maxAttempts,
+            @JsonProperty("base_delay_ms") long baseDelayMs,
+            @JsonProperty("backoff_multiplier") double backoffMultiplier,
+            @JsonProperty("jitter_ms") long jitterMs,
+            @JsonProperty("max_delay_ms") long maxDelayMs) {
+    }
+
+    /**
+     * Stops calling an upstream that keeps failing, then probes it.
+     *
+     * @param enabled Whether calls go through the circuit breaker; the lint warns when it is
+     *     off.
+     * @param failureThreshold Consecutive failures that open the breaker (the 5th failure opens
+     *     it when 5).
+     * @param recoveryTimeoutMs Time an open breaker rejects calls before it lets half-open
+     *     trial calls through, in milliseconds.
+     * @param halfOpenMaxCalls Trial calls admitted while half-open; that many successes close
+     *     the breaker, any failure re-opens it.
+     */
+    public record CircuitBreakerSettings(
+            @JsonProperty("enabled") boolean enabled,
+            @JsonProperty("failure_threshold") long failureThreshold,
+            @JsonProperty("recovery_timeout_ms") long recoveryTimeoutMs,
+            @JsonProperty("half_open_max_calls") long halfOpenMaxCalls) {
+    }
+
+    /**
+     * Token bucket that caps retries while an upstream fails (after gRPC retry throttling).
+     *
+     * @param maxTokens Bucket size in tokens; it starts full and retries are allowed only while
+     *     more than half is left.
+     * @param tokenRatio Tokens returned to the bucket by each success (each failure takes 1);
+     *     at most three decimal places, the kernels work in milli-tokens.
+     */
+    public record RetryBudgetSettings(
+            @JsonProperty("max_tokens") long maxTokens,
+            @JsonProperty("token_ratio") double tokenRatio) {
+    }
+
+    /**
+     * The order service's PostgreSQL access.
+     *
+     * @param pool The PostgreSQL connection pool.
+     */
+    public record DatabaseSettings(
+            @JsonProperty("pool") PoolSettings pool) {
+    }
+
+    /**
+     * The PostgreSQL connection pool.
+     *
+     * @param maxConnections Maximum open connections in the pool.
+     * @param acquireTimeoutMs How long a request waits for a free connection before it fails,
+     *     in milliseconds.
+     * @param idleTimeoutMs How long an idle connection stays open before the pool closes it, in
+     *     milliseconds.
+     */
+    public record PoolSettings(
+            @JsonProperty("max_connections") long maxConnections,
+            @JsonProperty("acquire_timeout_ms") long acquireTimeoutMs,
+            @JsonProperty("idle_timeout_ms") long idleTimeoutMs) {
+    }
+
+    /**
+     * Pool health checks and alert thresholds.
+     *
+     * @param poolCheckIntervalMs Interval between pool health checks, in milliseconds.
+     * @param poolUtilizationWarn Pool utilization (in use / max) at which a warning is raised,
+     *     in (0, 1].
+     * @param poolUtilizationCritical Pool utilization (in use / max) at which an error is
+     *     raised and /health turns 503, in (0, 1].
+     * @param errorRateThreshold Share of failed requests above which the error-rate alert
+     *     fires, in (0, 1].
+     * @param paymentTimeoutRateThreshold Share of payment calls ending in TIMEOUT above which
+     *     the timeout alert fires, in (0, 1].
+     */
+    public record MonitoringSettings(
+            @JsonProperty("pool_check_interval_ms") long poolCheckIntervalMs,
+            @JsonProperty("pool_utilization_warn") double poolUtilizationWarn,
+            @JsonProperty("pool_utilization_critical") double poolUtilizationCritical,
+            @JsonProperty("error_rate_threshold") double errorRateThreshold,
+            @JsonProperty("payment_timeout_rate_threshold") double paymentTimeoutRateThreshold) {
+    }
+
+    /**
+     * The Node.js order service's own settings.
+     *
+     * @param reconcileIntervalMs Interval at which the reconciler asks the gateway for the
+     *     outcome of orders in PAYMENT_UNKNOWN, in milliseconds.
+     */
+    public record OrderServiceSettings(
+            @JsonProperty("reconcile_interval_ms") long reconcileIntervalMs) {
+    }
+
+    /**
+     * The Python Lambda handler's own settings.
+     *
+     * @param safetyMarginMs Time kept back from the Lambda's remaining time so the handler
+     *     answers before the runtime kills it, in milliseconds.
+     */
+    public record LambdaSettings(
+            @JsonProperty("safety_margin_ms") long safetyMarginMs) {
+    }
+}

@@ -1,0 +1,308 @@
+// generated from config/timeout.schema.json — do not edit
+// regenerate: nox -s codegen
+// schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
+package com.checkout.config.generated;
+
+/**
+ * The schema of timeout.json (TimeoutConfig), embedded so a deployed service validates against
+ * exactly the schema its records were generated from.
+ */
+public final class TimeoutSchema {
+    /** Lowercase hex SHA-256 of {@link #TEXT}, as UTF-8. */
+    public static final String SCHEMA_SHA256 = "fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b";
+
+    /** The text of config/timeout.schema.json, byte for byte. */
+    public static final String TEXT = """
+            {
+              "$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$id": "https://checkout.example/schemas/timeout.schema.json",
+              "type": "object",
+              "title": "TimeoutConfig",
+              "description": "Timeouts, pool sizes, retry, circuit-breaker and monitoring settings of the checkout payment path. The one source of truth: every service and client reads its part of this document.",
+              "additionalProperties": false,
+              "required": [
+                "version",
+                "payment",
+                "database",
+                "monitoring",
+                "order_service",
+                "lambda"
+              ],
+              "properties": {
+                "$schema": {
+                  "type": "string",
+                  "description": "Optional editor hint pointing at this schema; ignored by every loader."
+                },
+                "version": {
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 64,
+                  "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*(?![\\\\s\\\\S])",
+                  "description": "Human-readable release label of this config, shown on every /health endpoint next to the fingerprint. Letters, digits, '.', '_' and '-'; the pattern ends in (?![\\\\s\\\\S]) rather than $ because Python's and Java's $ also match before a trailing newline and ECMA-262's does not."
+                },
+                "payment": {
+                  "type": "object",
+                  "title": "PaymentSettings",
+                  "description": "How callers talk to the payment gateway and the gateway to the payment provider.",
+                  "additionalProperties": false,
+                  "required": [
+                    "timeout_ms",
+                    "deadline_ms",
+                    "provider_expected_p99_ms",
+                    "retry",
+                    "circuit_breaker",
+                    "retry_budget"
+                  ],
+                  "properties": {
+                    "timeout_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 600000,
+                      "description": "Per-attempt timeout of one payment call, in milliseconds. Must cover the provider's expected p99 latency (the incident cut it to 5000 while payments took 10-20 s)."
+                    },
+                    "deadline_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 3600000,
+                      "description": "Overall deadline of one payment, all attempts and backoff sleeps included, in milliseconds. The remaining part travels downstream in the X-Deadline-Ms header."
+                    },
+                    "provider_expected_p99_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 600000,
+                      "description": "The payment provider's expected p99 latency, in milliseconds; the lint requires timeout_ms >= this value."
+                    },
+                    "retry": {
+                      "type": "object",
+                      "title": "RetrySettings",
+                      "description": "Exponential backoff with jitter between attempts of one payment.",
+                      "additionalProperties": false,
+                      "required": [
+                        "max_attempts",
+                        "base_delay_ms",
+                        "backoff_multiplier",
+                        "jitter_ms",
+                        "max_delay_ms"
+                      ],
+                      "properties": {
+                        "max_attempts": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 10,
+                          "description": "Maximum attempts of one call, the first included (1 = never retry)."
+                        },
+                        "base_delay_ms": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 600000,
+                          "description": "Backoff before the first retry, before jitter, in milliseconds."
+                        },
+                        "backoff_multiplier": {
+                          "type": "number",
+                          "minimum": 1,
+                          "maximum": 10,
+                          "description": "Factor applied to the previous backoff for each further retry (1 = fixed delays)."
+                        },
+                        "jitter_ms": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "maximum": 600000,
+                          "description": "Upper bound (exclusive) of the random delay added to every backoff, in milliseconds; 0 disables jitter."
+                        },
+                        "max_delay_ms": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 3600000,
+                          "description": "Cap on the backoff before jitter, in milliseconds; jitter is still added on top."
+                        }
+                      }
+                    },
+                    "circuit_breaker": {
+                      "type": "object",
+                      "title": "CircuitBreakerSettings",
+                      "description": "Stops calling an upstream that keeps failing, then probes it.",
+                      "additionalProperties": false,
+                      "required": [
+                        "enabled",
+                        "failure_threshold",
+                        "recovery_timeout_ms",
+                        "half_open_max_calls"
+                      ],
+                      "properties": {
+                        "enabled": {
+                          "type": "boolean",
+                          "description": "Whether calls go through the circuit breaker; the lint warns when it is off."
+                        },
+                        "failure_threshold": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 1000,
+                          "description": "Consecutive failures that open the breaker (the 5th failure opens it when 5)."
+                        },
+                        "recovery_timeout_ms": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 3600000,
+                          "description": "Time an open breaker rejects calls before it lets half-open trial calls through, in milliseconds."
+                        },
+                        "half_open_max_calls": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 1000,
+                          "description": "Trial calls admitted while half-open; that many successes close the breaker, any failure re-opens it."
+                        }
+                      }
+                    },
+                    "retry_budget": {
+                      "type": "object",
+                      "title": "RetryBudgetSettings",
+                      "description": "Token bucket that caps retries while an upstream fails (after gRPC retry throttling).",
+                      "additionalProperties": false,
+                      "required": [
+                        "max_tokens",
+                        "token_ratio"
+                      ],
+                      "properties": {
+                        "max_tokens": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 1000,
+                          "description": "Bucket size in tokens; it starts full and retries are allowed only while more than half is left."
+                        },
+                        "token_ratio": {
+                          "type": "number",
+                          "exclusiveMinimum": 0,
+                          "maximum": 1000,
+                          "description": "Tokens returned to the bucket by each success (each failure takes 1); at most three decimal places, the kernels work in milli-tokens."
+                        }
+                      }
+                    }
+                  }
+                },
+                "database": {
+                  "type": "object",
+                  "title": "DatabaseSettings",
+                  "description": "The order service's PostgreSQL access.",
+                  "additionalProperties": false,
+                  "required": [
+                    "pool"
+                  ],
+                  "properties": {
+                    "pool": {
+                      "type": "object",
+                      "title": "PoolSettings",
+                      "description": "The PostgreSQL connection pool.",
+                      "additionalProperties": false,
+                      "required": [
+                        "max_connections",
+                        "acquire_timeout_ms",
+                        "idle_timeout_ms"
+                      ],
+                      "properties": {
+                        "max_connections": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 10000,
+                          "description": "Maximum open connections in the pool."
+                        },
+                        "acquire_timeout_ms": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 600000,
+                          "description": "How long a request waits for a free connection before it fails, in milliseconds."
+                        },
+                        "idle_timeout_ms": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "maximum": 86400000,
+                          "description": "How long an idle connection stays open before the pool closes it, in milliseconds."
+                        }
+                      }
+                    }
+                  }
+                },
+                "monitoring": {
+                  "type": "object",
+                  "title": "MonitoringSettings",
+                  "description": "Pool health checks and alert thresholds.",
+                  "additionalProperties": false,
+                  "required": [
+                    "pool_check_interval_ms",
+                    "pool_utilization_warn",
+                    "pool_utilization_critical",
+                    "error_rate_threshold",
+                    "payment_timeout_rate_threshold"
+                  ],
+                  "properties": {
+                    "pool_check_interval_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 86400000,
+                      "description": "Interval between pool health checks, in milliseconds."
+                    },
+                    "pool_utilization_warn": {
+                      "type": "number",
+                      "exclusiveMinimum": 0,
+                      "maximum": 1,
+                      "description": "Pool utilization (in use / max) at which a warning is raised, in (0, 1]."
+                    },
+                    "pool_utilization_critical": {
+                      "type": "number",
+                      "exclusiveMinimum": 0,
+                      "maximum": 1,
+                      "description": "Pool utilization (in use / max) at which an error is raised and /health turns 503, in (0, 1]."
+                    },
+                    "error_rate_threshold": {
+                      "type": "number",
+                      "exclusiveMinimum": 0,
+                      "maximum": 1,
+                      "description": "Share of failed requests above which the error-rate alert fires, in (0, 1]."
+                    },
+                    "payment_timeout_rate_threshold": {
+                      "type": "number",
+                      "exclusiveMinimum": 0,
+                      "maximum": 1,
+                      "description": "Share of payment calls ending in TIMEOUT above which the timeout alert fires, in (0, 1]."
+                    }
+                  }
+                },
+                "order_service": {
+                  "type": "object",
+                  "title": "OrderServiceSettings",
+                  "description": "The Node.js order service's own settings.",
+                  "additionalProperties": false,
+                  "required": [
+                    "reconcile_interval_ms"
+                  ],
+                  "properties": {
+                    "reconcile_interval_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 86400000,
+                      "description": "Interval at which the reconciler asks the gateway for the outcome of orders in PAYMENT_UNKNOWN, in milliseconds."
+                    }
+                  }
+                },
+                "lambda": {
+                  "type": "object",
+                  "title": "LambdaSettings",
+                  "description": "The Python Lambda handler's own settings.",
+                  "additionalProperties": false,
+                  "required": [
+                    "safety_margin_ms"
+                  ],
+                  "properties": {
+                    "safety_margin_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 600000,
+                      "description": "Time kept back from the Lambda's remaining time so the handler answers before the runtime kills it, in milliseconds."
+                    }
+                  }
+                }
+              }
+            }
+            """;
+
+    private TimeoutSchema() {}
+}

@@ -1,0 +1,195 @@
+# generated from config/timeout.schema.json — do not edit
+# regenerate: nox -s codegen
+# schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
+# lint rules: tools/configlint/rules.py
+"""The semantic lint of the config: the rules of tools/configlint/rules.py as Python code.
+
+A rule holds when its predicate is true; when it does not, its finding names the rule id, the
+severity, the JSON Pointer of the setting and a sentence with the values found.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+import rfc8785
+
+from .timeout_config import TimeoutConfig
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class LintFinding:
+    """One rule that does not hold: `error` findings make a loader refuse the config."""
+
+    rule: str
+    severity: Severity
+    pointer: str
+    message: str
+
+
+def worst_case_call_ms(settings: TimeoutConfig) -> int:
+    """Longest time one payment call can take with every attempt timing out.
+
+    max_attempts x timeout_ms plus, for each retry n, its backoff b_n and jitter_ms at its bound, where
+    b_1 = base_delay_ms and b_n = min(max_delay_ms, floor(b_(n-1) x backoff_multiplier)).
+    """
+    payment = settings.payment
+    retry = payment.retry
+    total = retry.max_attempts * payment.timeout_ms
+    backoff = retry.base_delay_ms
+    for retry_number in range(1, retry.max_attempts):
+        if retry_number > 1:
+            backoff = min(retry.max_delay_ms, math.floor(backoff * retry.backoff_multiplier))
+        total += backoff + retry.jitter_ms
+    return total
+
+
+def lint_config(settings: TimeoutConfig) -> list[LintFinding]:
+    """Every finding of every rule, in the order of the rules; empty when all hold."""
+    findings: list[LintFinding] = []
+    worst_case = worst_case_call_ms(settings)
+    # payment-timeout-covers-p99
+    holds = settings.payment.timeout_ms >= settings.payment.provider_expected_p99_ms
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="payment-timeout-covers-p99",
+                severity="error",
+                pointer="/payment/timeout_ms",
+                message=(
+                    f"payment timeout_ms is {_show(settings.payment.timeout_ms)} ms, below the provider's "
+                    f"expected p99 latency of {_show(settings.payment.provider_expected_p99_ms)} ms, so "
+                    "legitimate payments will time out; expected timeout_ms >= provider_expected_p99_ms"
+                ),
+            )
+        )
+    # payment-deadline-covers-retries
+    holds = worst_case <= settings.payment.deadline_ms
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="payment-deadline-covers-retries",
+                severity="error",
+                pointer="/payment/deadline_ms",
+                message=(
+                    f"payment deadline_ms is {_show(settings.payment.deadline_ms)} ms, shorter than the worst "
+                    f"case of one payment call ({_show(worst_case)} ms: every attempt timing out plus every "
+                    "backoff at its maximum); expected deadline_ms >= max_attempts x timeout_ms + backoff "
+                    "sleeps"
+                ),
+            )
+        )
+    # retry-jitter-within-base
+    holds = settings.payment.retry.jitter_ms <= settings.payment.retry.base_delay_ms
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="retry-jitter-within-base",
+                severity="error",
+                pointer="/payment/retry/jitter_ms",
+                message=(
+                    f"retry jitter_ms is {_show(settings.payment.retry.jitter_ms)} ms, larger than "
+                    f"base_delay_ms {_show(settings.payment.retry.base_delay_ms)} ms; expected jitter_ms <= "
+                    "base_delay_ms"
+                ),
+            )
+        )
+    # retry-max-delay-covers-base
+    holds = settings.payment.retry.max_delay_ms >= settings.payment.retry.base_delay_ms
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="retry-max-delay-covers-base",
+                severity="error",
+                pointer="/payment/retry/max_delay_ms",
+                message=(
+                    f"retry max_delay_ms is {_show(settings.payment.retry.max_delay_ms)} ms, below "
+                    f"base_delay_ms {_show(settings.payment.retry.base_delay_ms)} ms; expected max_delay_ms >= "
+                    "base_delay_ms"
+                ),
+            )
+        )
+    # pool-acquire-within-deadline
+    holds = settings.database.pool.acquire_timeout_ms < settings.payment.deadline_ms
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="pool-acquire-within-deadline",
+                severity="error",
+                pointer="/database/pool/acquire_timeout_ms",
+                message=(
+                    f"database pool acquire_timeout_ms is {_show(settings.database.pool.acquire_timeout_ms)} "
+                    f"ms, not below the payment deadline_ms {_show(settings.payment.deadline_ms)} ms; expected "
+                    "acquire_timeout_ms < deadline_ms"
+                ),
+            )
+        )
+    # monitoring-warn-below-critical
+    holds = settings.monitoring.pool_utilization_warn < settings.monitoring.pool_utilization_critical
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="monitoring-warn-below-critical",
+                severity="error",
+                pointer="/monitoring/pool_utilization_warn",
+                message=(
+                    f"monitoring pool_utilization_warn is {_show(settings.monitoring.pool_utilization_warn)}, "
+                    "not below pool_utilization_critical "
+                    f"{_show(settings.monitoring.pool_utilization_critical)}; expected warn < critical"
+                ),
+            )
+        )
+    # circuit-breaker-enabled
+    holds = settings.payment.circuit_breaker.enabled is True
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="circuit-breaker-enabled",
+                severity="warning",
+                pointer="/payment/circuit_breaker/enabled",
+                message=(
+                    f"payment circuit_breaker enabled is {_show(settings.payment.circuit_breaker.enabled)}: a "
+                    "failing provider will be called on every request; expected true"
+                ),
+            )
+        )
+    # retry-backoff-grows
+    holds = settings.payment.retry.backoff_multiplier > 1 or settings.payment.retry.max_attempts == 1
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="retry-backoff-grows",
+                severity="warning",
+                pointer="/payment/retry/backoff_multiplier",
+                message=(
+                    f"retry backoff_multiplier is {_show(settings.payment.retry.backoff_multiplier)} with "
+                    f"max_attempts {_show(settings.payment.retry.max_attempts)}: fixed retry delays keep "
+                    "hammering a struggling provider; expected backoff_multiplier > 1"
+                ),
+            )
+        )
+    # retry-jitter-present
+    holds = settings.payment.retry.jitter_ms > 0 or settings.payment.retry.max_attempts == 1
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="retry-jitter-present",
+                severity="warning",
+                pointer="/payment/retry/jitter_ms",
+                message=(
+                    f"retry jitter_ms is {_show(settings.payment.retry.jitter_ms)} with max_attempts "
+                    f"{_show(settings.payment.retry.max_attempts)}: retries of many callers fire in lockstep; "
+                    "expected jitter_ms > 0"
+                ),
+            )
+        )
+    return findings
+
+
+def _show(value: float | bool) -> str:
+    # Canonical JSON spelling (true, 2, 0.8), so a message reads the same in every language.
+    return rfc8785.dumps(value).decode()

@@ -1,0 +1,223 @@
+# generated from config/timeout.schema.json — do not edit
+# regenerate: nox -s codegen
+# schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
+"""The typed, immutable settings of config/timeout.json: one frozen model per schema object.
+
+Load them with `checkout_payments.config.load_config`, which validates the document against the
+schema first; the bounds below repeat the schema's so a model built by hand is held to them too.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class RetrySettings(_Settings):
+    """Exponential backoff with jitter between attempts of one payment."""
+
+    max_attempts: int = Field(
+        ge=1,
+        le=10,
+        description="Maximum attempts of one call, the first included (1 = never retry).",
+    )
+    base_delay_ms: int = Field(
+        ge=1,
+        le=600000,
+        description="Backoff before the first retry, before jitter, in milliseconds.",
+    )
+    backoff_multiplier: float = Field(
+        ge=1,
+        le=10,
+        description="Factor applied to the previous backoff for each further retry (1 = fixed delays).",
+    )
+    jitter_ms: int = Field(
+        ge=0,
+        le=600000,
+        description=(
+            "Upper bound (exclusive) of the random delay added to every backoff, in milliseconds; 0 disables jitter."
+        ),
+    )
+    max_delay_ms: int = Field(
+        ge=1,
+        le=3600000,
+        description="Cap on the backoff before jitter, in milliseconds; jitter is still added on top.",
+    )
+
+
+class CircuitBreakerSettings(_Settings):
+    """Stops calling an upstream that keeps failing, then probes it."""
+
+    enabled: bool = Field(description="Whether calls go through the circuit breaker; the lint warns when it is off.")
+    failure_threshold: int = Field(
+        ge=1,
+        le=1000,
+        description="Consecutive failures that open the breaker (the 5th failure opens it when 5).",
+    )
+    recovery_timeout_ms: int = Field(
+        ge=1,
+        le=3600000,
+        description="Time an open breaker rejects calls before it lets half-open trial calls through, in milliseconds.",
+    )
+    half_open_max_calls: int = Field(
+        ge=1,
+        le=1000,
+        description=(
+            "Trial calls admitted while half-open; that many successes close the breaker, any failure re-opens it."
+        ),
+    )
+
+
+class RetryBudgetSettings(_Settings):
+    """Token bucket that caps retries while an upstream fails (after gRPC retry throttling)."""
+
+    max_tokens: int = Field(
+        ge=1,
+        le=1000,
+        description="Bucket size in tokens; it starts full and retries are allowed only while more than half is left.",
+    )
+    token_ratio: float = Field(
+        gt=0,
+        le=1000,
+        description=(
+            "Tokens returned to the bucket by each success (each failure takes 1); at most three decimal places, the "
+            "kernels work in milli-tokens."
+        ),
+    )
+
+
+class PaymentSettings(_Settings):
+    """How callers talk to the payment gateway and the gateway to the payment provider."""
+
+    timeout_ms: int = Field(
+        ge=1,
+        le=600000,
+        description=(
+            "Per-attempt timeout of one payment call, in milliseconds. Must cover the provider's expected p99 latency "
+            "(the incident cut it to 5000 while payments took 10-20 s)."
+        ),
+    )
+    deadline_ms: int = Field(
+        ge=1,
+        le=3600000,
+        description=(
+            "Overall deadline of one payment, all attempts and backoff sleeps included, in milliseconds. The remaining "
+            "part travels downstream in the X-Deadline-Ms header."
+        ),
+    )
+    provider_expected_p99_ms: int = Field(
+        ge=1,
+        le=600000,
+        description=(
+            "The payment provider's expected p99 latency, in milliseconds; the lint requires timeout_ms >= this value."
+        ),
+    )
+    retry: RetrySettings = Field(description="Exponential backoff with jitter between attempts of one payment.")
+    circuit_breaker: CircuitBreakerSettings = Field(
+        description="Stops calling an upstream that keeps failing, then probes it.",
+    )
+    retry_budget: RetryBudgetSettings = Field(
+        description="Token bucket that caps retries while an upstream fails (after gRPC retry throttling).",
+    )
+
+
+class PoolSettings(_Settings):
+    """The PostgreSQL connection pool."""
+
+    max_connections: int = Field(ge=1, le=10000, description="Maximum open connections in the pool.")
+    acquire_timeout_ms: int = Field(
+        ge=1,
+        le=600000,
+        description="How long a request waits for a free connection before it fails, in milliseconds.",
+    )
+    idle_timeout_ms: int = Field(
+        ge=1,
+        le=86400000,
+        description="How long an idle connection stays open before the pool closes it, in milliseconds.",
+    )
+
+
+class DatabaseSettings(_Settings):
+    """The order service's PostgreSQL access."""
+
+    pool: PoolSettings = Field(description="The PostgreSQL connection pool.")
+
+
+class MonitoringSettings(_Settings):
+    """Pool health checks and alert thresholds."""
+
+    pool_check_interval_ms: int = Field(
+        ge=1,
+        le=86400000,
+        description="Interval between pool health checks, in milliseconds.",
+    )
+    pool_utilization_warn: float = Field(
+        gt=0,
+        le=1,
+        description="Pool utilization (in use / max) at which a warning is raised, in (0, 1].",
+    )
+    pool_utilization_critical: float = Field(
+        gt=0,
+        le=1,
+        description="Pool utilization (in use / max) at which an error is raised and /health turns 503, in (0, 1].",
+    )
+    error_rate_threshold: float = Field(
+        gt=0,
+        le=1,
+        description="Share of failed requests above which the error-rate alert fires, in (0, 1].",
+    )
+    payment_timeout_rate_threshold: float = Field(
+        gt=0,
+        le=1,
+        description="Share of payment calls ending in TIMEOUT above which the timeout alert fires, in (0, 1].",
+    )
+
+
+class OrderServiceSettings(_Settings):
+    """The Node.js order service's own settings."""
+
+    reconcile_interval_ms: int = Field(
+        ge=1,
+        le=86400000,
+        description=(
+            "Interval at which the reconciler asks the gateway for the outcome of orders in PAYMENT_UNKNOWN, in "
+            "milliseconds."
+        ),
+    )
+
+
+class LambdaSettings(_Settings):
+    """The Python Lambda handler's own settings."""
+
+    safety_margin_ms: int = Field(
+        ge=1,
+        le=600000,
+        description=(
+            "Time kept back from the Lambda's remaining time so the handler answers before the runtime kills it, in "
+            "milliseconds."
+        ),
+    )
+
+
+class TimeoutConfig(_Settings):
+    """Timeouts, pool sizes, retry, circuit-breaker and monitoring settings of the checkout payment path. The one
+    source of truth: every service and client reads its part of this document.
+    """
+
+    version: str = Field(
+        description=(
+            "Human-readable release label of this config, shown on every /health endpoint next to the fingerprint. "
+            "Letters, digits, '.', '_' and '-'; the pattern ends in (?![\\s\\S]) rather than $ because Python's and "
+            "Java's $ also match before a trailing newline and ECMA-262's does not."
+        ),
+    )
+    payment: PaymentSettings = Field(
+        description="How callers talk to the payment gateway and the gateway to the payment provider.",
+    )
+    database: DatabaseSettings = Field(description="The order service's PostgreSQL access.")
+    monitoring: MonitoringSettings = Field(description="Pool health checks and alert thresholds.")
+    order_service: OrderServiceSettings = Field(description="The Node.js order service's own settings.")
+    lambda_: LambdaSettings = Field(alias="lambda", description="The Python Lambda handler's own settings.")

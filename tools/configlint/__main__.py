@@ -1,0 +1,104 @@
+"""`python -m tools.configlint [FILE…] [--expect-error POINTER…]`: a readable report on each config file.
+
+The report comes from `checkout_payments.config` — the loader and the generated lint every Python
+service uses — so it can never disagree with what a service would do with the file. Exit status 1
+when a file is refused; with `--expect-error`, 0 only when every file is refused with an error at
+each given pointer (how `nox -s validate` shows that config/examples/pre-incident.json is caught).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from checkout_payments.config import ConfigError, LintFinding, LoadedConfig, Violation, load_config
+from checkout_payments.generated import worst_case_call_ms
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_FILES = (REPO / "config" / "timeout.json",)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="configlint", description=__doc__)
+    parser.add_argument("files", nargs="*", type=Path, default=list(DEFAULT_FILES), metavar="FILE")
+    parser.add_argument(
+        "--expect-error",
+        action="append",
+        default=[],
+        metavar="POINTER",
+        help="the file must be refused with an error at this JSON Pointer (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    outcomes = [_report(path, args.expect_error) for path in args.files]
+    return 0 if all(outcomes) else 1
+
+
+def _report(path: Path, expected_errors: Sequence[str]) -> bool:
+    """Print the report on one file; True when the file is what the caller expects it to be."""
+    try:
+        loaded = load_config(path)
+    except ConfigError as error:
+        print(f"{_display(path)}: REFUSED ({error.error_class}, {_count(error.violations, error.warnings)})")
+        _print_findings(error.violations, error.warnings)
+        found = {violation.pointer for violation in error.violations}
+        missing = [pointer for pointer in expected_errors if pointer not in found]
+        for pointer in expected_errors:
+            print(f"  expected error at {pointer}: {'missing' if pointer in missing else 'found'}")
+        print()
+        return bool(expected_errors) and not missing
+    print(f"{_display(path)}: OK ({_count((), loaded.warnings)})")
+    _print_settings(loaded)
+    _print_findings((), loaded.warnings)
+    for pointer in expected_errors:
+        print(f"  expected error at {pointer}: missing (the file loads)")
+    print()
+    return not expected_errors
+
+
+def _print_settings(loaded: LoadedConfig) -> None:
+    settings = loaded.settings
+    payment, retry, breaker = settings.payment, settings.payment.retry, settings.payment.circuit_breaker
+    pool = settings.database.pool
+    rows = [
+        ("fingerprint", loaded.fingerprint),
+        ("version", settings.version),
+        ("timeout", f"{payment.timeout_ms} ms per attempt (provider p99 {payment.provider_expected_p99_ms} ms)"),
+        ("deadline", f"{payment.deadline_ms} ms; worst case of one call {worst_case_call_ms(settings)} ms"),
+        ("pool", f"{pool.max_connections} connections, acquire {pool.acquire_timeout_ms} ms"),
+        (
+            "backoff",
+            f"{retry.max_attempts} attempts; {retry.base_delay_ms} ms, x{retry.backoff_multiplier:g} per retry,"
+            f" capped at {retry.max_delay_ms} ms, + jitter < {retry.jitter_ms} ms",
+        ),
+        (
+            "breaker",
+            f"{'enabled' if breaker.enabled else 'DISABLED'}: opens after {breaker.failure_threshold} failures,"
+            f" {breaker.recovery_timeout_ms} ms recovery, {breaker.half_open_max_calls} half-open calls",
+        ),
+    ]
+    for label, value in rows:
+        print(f"  {label:<12}{value}")
+
+
+def _print_findings(errors: Sequence[Violation], warnings: Sequence[LintFinding]) -> None:
+    for violation in errors:
+        print(f"  error    {violation.rule:<32} {violation.pointer or '(document)'}")
+        print(f"           {violation.message}")
+    for finding in warnings:
+        print(f"  warning  {finding.rule:<32} {finding.pointer}")
+        print(f"           {finding.message}")
+
+
+def _count(errors: Sequence[Violation], warnings: Sequence[LintFinding]) -> str:
+    return f"{len(errors)} error{'s' * (len(errors) != 1)}, {len(warnings)} warning{'s' * (len(warnings) != 1)}"
+
+
+def _display(path: Path) -> str:
+    resolved = path.resolve()
+    return str(resolved.relative_to(REPO)) if resolved.is_relative_to(REPO) else str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Cross-language conformance: run every case file through the Python, Node and Java CLIs and compare."""
