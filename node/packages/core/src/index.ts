@@ -1,3 +1,5 @@
-// @checkout/core: the generated timeout config binding and its loader (config/LOADING.md).
+// @checkout/core: the generated timeout config binding, its loader (config/LOADING.md) and the
+// resilience kernel (config/SEMANTICS.md).
 export * from "./generated/index.js";
 export * from "./config/index.js";
+export * from "./resilience/index.js";

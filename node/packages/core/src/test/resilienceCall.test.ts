@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import {
+  CircuitBreaker,
+  ResilienceError,
+  ResilientCall,
+  RetryBudget,
+  defaultClassifier,
+  type AttemptContext,
+  type Transition,
+} from "../index.js";
+import { BREAKER, BUDGET, CALL, FakeClock, UpstreamError, fakeCall } from "./resilience/fakes.js";
+
+/** An upstream that takes `durationMs` on the fake clock per attempt, then answers or throws. */
+function upstream(clock: FakeClock, script: readonly (string | UpstreamError)[], durationMs = 100) {
+  const seen: AttemptContext[] = [];
+  const attempt = (context: AttemptContext): Promise<string> => {
+    seen.push(context);
+    clock.ms += Math.min(durationMs, context.timeoutMs);
+    const answer = script[context.attempt - 1];
+    if (answer === undefined) {
+      return Promise.reject(new Error(`attempt ${context.attempt} was not scripted`));
+    }
+    return answer instanceof UpstreamError ? Promise.reject(answer) : Promise.resolve(answer);
+  };
+  return { attempt, seen };
+}
+
+describe("ResilientCall", () => {
+  test("each attempt gets its number and its timeout, the one X-Deadline-Ms carries", async () => {
+    const { call, clock } = fakeCall({ draws: [0.5, 0.5] });
+    const { attempt, seen } = upstream(clock, [new UpstreamError("CONNECTION"), new UpstreamError("CONNECTION"), "ok"]);
+    const result = await call.run(attempt, 25000);
+    assert.equal(result.result, "success");
+    assert.deepEqual(result.last, { ok: true, value: "ok" });
+    assert.deepEqual(seen, [
+      { attempt: 1, timeoutMs: 20000 },
+      { attempt: 2, timeoutMs: 20000 },
+      { attempt: 3, timeoutMs: 25000 - (100 + 2250 + 100 + 4250) },
+    ]);
+    assert.deepEqual(result.sleepsMs, [2250, 4250]);
+    assert.equal(result.retryable, false);
+  });
+
+  test("a relay does not retry a TIMEOUT: its outcome is unknown", async () => {
+    const { call, clock, budget } = fakeCall({ role: "relay" });
+    const { attempt } = upstream(clock, [new UpstreamError("TIMEOUT")], 20000);
+    const result = await call.run(attempt);
+    assert.deepEqual([result.result, result.attempts, clock.ms, budget.tokensMilli], ["TIMEOUT", 1, 20000, 9000]);
+  });
+
+  test("a body that says retryable false is not retried, but is still a breaker failure", async () => {
+    const { call, clock, budget } = fakeCall();
+    const { attempt } = upstream(clock, [new UpstreamError("UPSTREAM_UNAVAILABLE", false)]);
+    const result = await call.run(attempt);
+    assert.deepEqual([result.result, result.attempts, budget.tokensMilli], ["UPSTREAM_UNAVAILABLE", 1, 9000]);
+  });
+
+  test("DECLINED is an answer: the call ends with it, and neither breaker nor budget counts it", async () => {
+    const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1 });
+    const { call, clock, budget } = fakeCall({ breaker });
+    const { attempt } = upstream(clock, [new UpstreamError("DECLINED")]);
+    const result = await call.run(attempt);
+    assert.equal(result.result, "DECLINED");
+    assert.equal(breaker.state, "closed");
+    assert.equal(budget.tokensMilli, 10000);
+  });
+
+  test("an open breaker ends the call with CIRCUIT_OPEN before any attempt runs", async () => {
+    const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1 });
+    breaker.allow(0).record("failure", 0);
+    const { call, clock } = fakeCall({ breaker, clock: new FakeClock(1000) });
+    const { attempt, seen } = upstream(clock, ["ok"]);
+    const result = await call.run(attempt);
+    assert.deepEqual([result.result, result.attempts, result.last, seen.length], ["CIRCUIT_OPEN", 0, undefined, 0]);
+  });
+
+  test("an attempt cut by the deadline that runs out counts as a failure but ends DEADLINE_EXCEEDED", async () => {
+    const { call, clock, budget } = fakeCall({ draws: [] });
+    const { attempt } = upstream(clock, [new UpstreamError("TIMEOUT")], 20000);
+    const result = await call.run(attempt, 5000);
+    assert.deepEqual([result.result, clock.ms, budget.tokensMilli], ["DEADLINE_EXCEEDED", 5000, 9000]);
+  });
+
+  test("a backoff that cannot end before the deadline is not slept; its draw is still taken", async () => {
+    const { call, clock, draws } = fakeCall({ draws: [0.5] });
+    const { attempt } = upstream(clock, [new UpstreamError("CONNECTION")]);
+    const result = await call.run(attempt, 2350);
+    assert.deepEqual([result.result, result.sleepsMs, clock.ms, draws.length], ["DEADLINE_EXCEEDED", [], 100, 0]);
+  });
+
+  test("the retry budget ends a call once half the bucket is gone", async () => {
+    const budget = new RetryBudget({ max_tokens: 2, token_ratio: 0.1 });
+    const { call, clock } = fakeCall({ budget });
+    const { attempt } = upstream(clock, [new UpstreamError("CONNECTION")]);
+    const result = await call.run(attempt);
+    assert.deepEqual([result.result, result.attempts, budget.tokensMilli], ["RETRY_BUDGET_EXHAUSTED", 1, 1000]);
+  });
+
+  test("transitions reach the breaker's callback as they happen inside a call", async () => {
+    const transitions: Transition[] = [];
+    const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 2 }, (event) => transitions.push(event));
+    const { call, clock } = fakeCall({ breaker, draws: [0, 0] });
+    const { attempt } = upstream(clock, [new UpstreamError("CONNECTION"), new UpstreamError("CONNECTION")]);
+    const result = await call.run(attempt);
+    assert.deepEqual([result.result, result.sleepsMs], ["CIRCUIT_OPEN", [2000, 4000]]);
+    assert.deepEqual(transitions, [{ fromState: "closed", toState: "open", generation: 1, atMs: 2200 }]);
+  });
+
+  test("calls interleaved across awaits never get more half-open trials than half_open_max_calls", async () => {
+    const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1 });
+    breaker.allow(0).record("failure", 0);
+    const clock = new FakeClock(60000);
+    const pending: (() => void)[] = [];
+    let running = 0;
+    let mostRunning = 0;
+    const call = new ResilientCall<string>({
+      settings: CALL,
+      role: "origin",
+      breaker,
+      budget: new RetryBudget(BUDGET),
+      classifier: defaultClassifier,
+      now: clock.now,
+      random: () => 0,
+      sleep: clock.sleep,
+    });
+    const attempt = (): Promise<string> => {
+      running += 1;
+      mostRunning = Math.max(mostRunning, running);
+      return new Promise((resolve) =>
+        pending.push(() => {
+          running -= 1;
+          resolve("ok");
+        }),
+      );
+    };
+    const calls = Array.from({ length: 10 }, () => call.run(attempt));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(mostRunning, 3);
+    for (const release of pending.splice(0)) {
+      release();
+    }
+    const results = await Promise.all(calls);
+    assert.deepEqual(
+      results.map((result) => result.result).sort(),
+      [...Array(3).fill("success"), ...Array(7).fill("HALF_OPEN_LIMIT")].sort(),
+    );
+    assert.equal(breaker.state, "closed");
+  });
+
+  test("the default classifier keeps a thrown ResilienceError's class and treats anything else as INTERNAL", async () => {
+    const clock = new FakeClock();
+    const call = new ResilientCall<string>({
+      settings: CALL,
+      role: "origin",
+      breaker: new CircuitBreaker(BREAKER),
+      budget: new RetryBudget(BUDGET),
+      classifier: defaultClassifier,
+      now: clock.now,
+      random: () => 0,
+      sleep: clock.sleep,
+    });
+    const overloaded = await call.run(() => Promise.reject(new ResilienceError("OVERLOADED", "429")));
+    assert.equal(overloaded.result, "OVERLOADED");
+    const bug = new TypeError("undefined is not a function");
+    const internal = await call.run(() => Promise.reject(bug));
+    assert.deepEqual([internal.result, internal.attempts, internal.last], ["INTERNAL", 1, { ok: false, error: bug }]);
+    const declined = await call.run(() => Promise.reject(new ResilienceError("DECLINED", "card declined")));
+    assert.equal(declined.result, "DECLINED");
+  });
+});

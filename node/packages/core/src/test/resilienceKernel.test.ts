@@ -1,0 +1,142 @@
+// The small pure functions: backoff, budget, deadlines, the taxonomy and its errors.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import {
+  DEADLINE_HEADER,
+  DeadlineExceededError,
+  ERROR_CLASSES,
+  ResilienceError,
+  RetryBudget,
+  attemptTimeoutMs,
+  backoffDelayMs,
+  deadlineFromHeader,
+  isRetried,
+  sleepAllowed,
+} from "../index.js";
+import { RETRY } from "./resilience/fakes.js";
+
+function thrown(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  return assert.fail("expected an error");
+}
+
+describe("backoffDelayMs", () => {
+  test("doubles from the base, caps before jitter and adds floor(u × jitter_ms)", () => {
+    assert.deepEqual(
+      [1, 2, 3, 4, 50].map((retry) => backoffDelayMs(retry, RETRY, 0.5)),
+      [2250, 4250, 8250, 8250, 8250],
+    );
+  });
+
+  test("retry 2^31 − 1 returns at once and does not overflow", () => {
+    assert.equal(backoffDelayMs(2147483647, RETRY, 0), 8000);
+    assert.equal(
+      backoffDelayMs(2147483647, { ...RETRY, backoff_multiplier: 1.001, max_delay_ms: 3600000 }, 0),
+      3600000,
+    );
+  });
+
+  test("refuses a retry below 1 and a draw outside [0, 1)", () => {
+    assert.throws(() => backoffDelayMs(0, RETRY, 0), /retry must be an integer >= 1, but was 0/);
+    assert.throws(() => backoffDelayMs(1, RETRY, 1), /u must be a draw in \[0, 1\), but was 1/);
+    assert.throws(() => backoffDelayMs(1, RETRY, Number.NaN), /but was NaN/);
+  });
+});
+
+describe("RetryBudget", () => {
+  test("starts full, a failure takes 1000 milli-tokens, a success returns the ratio, capped", () => {
+    const budget = new RetryBudget({ max_tokens: 10, token_ratio: 0.1 });
+    assert.equal(budget.tokensMilli, 10000);
+    budget.record("failure");
+    budget.record("failure");
+    assert.equal(budget.tokensMilli, 8000);
+    budget.record("success");
+    assert.equal(budget.tokensMilli, 8100);
+    budget.record("ignored");
+    assert.equal(budget.tokensMilli, 8100);
+    for (let i = 0; i < 50; i++) {
+      budget.record("success");
+    }
+    assert.equal(budget.tokensMilli, 10000);
+  });
+
+  test("allows retries only while strictly more than half is left", () => {
+    const budget = new RetryBudget({ max_tokens: 10, token_ratio: 0.1 });
+    for (let i = 0; i < 4; i++) {
+      budget.record("failure");
+    }
+    assert.equal(budget.allowRetry(), true);
+    budget.record("failure");
+    assert.equal(budget.tokensMilli, 5000);
+    assert.equal(budget.allowRetry(), false);
+  });
+});
+
+describe("deadlines", () => {
+  test("the header is X-Deadline-Ms", () => {
+    assert.equal(DEADLINE_HEADER, "X-Deadline-Ms");
+  });
+
+  test("an attempt gets the smaller of timeout_ms and what the deadline leaves; none when nothing is left", () => {
+    assert.equal(attemptTimeoutMs(0, 70000, 20000), 20000);
+    assert.equal(attemptTimeoutMs(60000, 70000, 20000), 10000);
+    const error = thrown(() => attemptTimeoutMs(70000, 70000, 20000));
+    assert.ok(error instanceof DeadlineExceededError);
+    assert.equal(error.errorClass, "DEADLINE_EXCEEDED");
+  });
+
+  test("a receiver's deadline is arrival + min(header, deadline_ms), or deadline_ms without a header", () => {
+    assert.equal(deadlineFromHeader(1000, "1500", 70000), 2500);
+    assert.equal(deadlineFromHeader(1000, "9999999999", 70000), 71000);
+    assert.equal(deadlineFromHeader(1000, null, 70000), 71000);
+    assert.equal(deadlineFromHeader(1000, undefined, 70000), 71000);
+  });
+
+  test("a malformed header is INVALID_REQUEST naming the value; one <= 0 is DEADLINE_EXCEEDED", () => {
+    const malformed = thrown(() => deadlineFromHeader(0, "1.5", 70000));
+    assert.ok(malformed instanceof ResilienceError);
+    assert.equal(malformed.errorClass, "INVALID_REQUEST");
+    assert.equal(malformed.httpStatus, 400);
+    assert.match(malformed.message, /X-Deadline-Ms must be a base-10 integer of at most 10 digits, but was "1\.5"/);
+    const spent = thrown(() => deadlineFromHeader(0, "-0", 70000));
+    assert.ok(spent instanceof DeadlineExceededError);
+    assert.equal(spent.httpStatus, 504);
+  });
+
+  test("a sleep is allowed only if it ends before the deadline", () => {
+    assert.equal(sleepAllowed(0, 999, 1000), true);
+    assert.equal(sleepAllowed(0, 1000, 1000), false);
+  });
+});
+
+describe("taxonomy", () => {
+  test("every class has a row; only upstream faults are breaker failures", () => {
+    assert.equal(Object.keys(ERROR_CLASSES).length, 19);
+    const failures = Object.entries(ERROR_CLASSES)
+      .filter(([, info]) => info.breaker === "failure")
+      .map(([name]) => name);
+    assert.deepEqual(failures, ["TIMEOUT", "CONNECTION", "UPSTREAM_UNAVAILABLE", "OVERLOADED"]);
+  });
+
+  test("a relay retries only CONNECTION; a body saying retryable false vetoes any retry", () => {
+    assert.equal(isRetried("TIMEOUT", "origin", null), true);
+    assert.equal(isRetried("TIMEOUT", "relay", null), false);
+    assert.equal(isRetried("CONNECTION", "relay", true), true);
+    assert.equal(isRetried("CONNECTION", "relay", false), false);
+    assert.equal(isRetried("OVERLOADED", "origin", true), false);
+  });
+
+  test("a ResilienceError carries its class, the class's retryable unless told, and its status", () => {
+    const error = new ResilienceError("UPSTREAM_UNAVAILABLE", "the gateway answered 502");
+    assert.equal(error.retryable, true);
+    assert.equal(error.httpStatus, 502);
+    assert.equal(error.message, "UPSTREAM_UNAVAILABLE: the gateway answered 502");
+    assert.equal(new ResilienceError("UPSTREAM_UNAVAILABLE", "after retries", false).retryable, false);
+    assert.equal(new ResilienceError("INVALID_CONFIG", "bad").httpStatus, null);
+  });
+});
