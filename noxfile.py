@@ -13,7 +13,8 @@ PY_PACKAGE = f"./{PY_DIR}[dev]"
 PY_CONFIG = f"{PY_DIR}/pyproject.toml"
 TOOLS_REQUIREMENTS = "tools/requirements.txt"
 PRE_INCIDENT = "config/examples/pre-incident.json"
-LINTED_PYTHON = ("python/src", "python/tests", "tools", "tests", "noxfile.py")
+PY_BENCHMARKS = f"{PY_DIR}/benchmarks"
+LINTED_PYTHON = ("python/src", "python/tests", "python/benchmarks", "tools", "tests", "noxfile.py")
 TYPED_PYTHON = ("python/src", "tools")
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -93,6 +94,13 @@ def conformance(session: nox.Session) -> None:
         _build_node(session)
     _build_java(session)
     session.run("python", "-m", "tools.conformance", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def bench(session: nox.Session) -> None:
+    """pytest-benchmark: the resilience kernel's per-call overhead vs a bare call and tenacity+pybreaker."""
+    _install_python(session)
+    session.run("pytest", "-c", PY_CONFIG, "--rootdir", ".", PY_BENCHMARKS, "--benchmark-only", *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)

@@ -1,7 +1,9 @@
 """`python -m tools.conformance [DIR…] [--languages python,node,java]`: every case, every language, one matrix.
 
-Each file found below the directories (default: tests/contracts/config) goes to the suite that
-claims its shape; a file no suite claims is an error, never a silent skip. Exit status 1 on any
+Each file found below the directories (default: tests/contracts/config and the six kernel vector
+topic folders, i.e. every case under tests/contracts) goes to the suite that claims its shape:
+config cases (`document`/`document_text`) to the validator CLIs, kernel vectors (`topic`) to the
+vector CLIs. A file no suite claims is an error, never a silent skip. Exit status 1 on any
 disagreement, 2 when a language's CLI is missing or a directory cannot be read.
 """
 
@@ -13,24 +15,26 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from tools.conformance.cases import CONFIG_CASES_DIR, CaseFile, CaseFileError, discover
+from tools.conformance.cases import DEFAULT_DIRS, CaseFile, CaseFileError, discover
 from tools.conformance.config_suite import ConfigSuite
-from tools.conformance.languages import CLIS, LANGUAGES
+from tools.conformance.languages import LANGUAGES, LanguageCli
 from tools.conformance.report import SuiteResult, render
+from tools.conformance.vector_suite import VectorSuite
 
 
 class Suite(Protocol):
     """One kind of case file: which files it takes, and how it runs them in the given languages."""
 
     name: str
+    # The CLI of each language that runs this suite's files.
+    clis: Mapping[str, LanguageCli]
 
     def claims(self, data: Mapping[str, Any]) -> bool: ...
 
     def run(self, cases: Sequence[CaseFile], languages: Sequence[str]) -> SuiteResult: ...
 
 
-# The kernel vectors (files with "steps") get their suite here when their runners exist.
-SUITES: tuple[Suite, ...] = (ConfigSuite(),)
+SUITES: tuple[Suite, ...] = (ConfigSuite(), VectorSuite())
 
 
 def assign(cases: Sequence[CaseFile], suites: Sequence[Suite] = SUITES) -> tuple[dict[str, list[CaseFile]], list[str]]:
@@ -42,7 +46,8 @@ def assign(cases: Sequence[CaseFile], suites: Sequence[Suite] = SUITES) -> tuple
         if suite is None:
             shape = ", ".join(sorted(case.data)) or "no members"
             unclaimed.append(
-                f"{case.path}: no suite runs a file with {shape} (config cases have document/document_text)"
+                f"{case.path}: no suite runs a file with {shape} "
+                "(config cases have document/document_text, kernel vectors a topic)"
             )
         else:
             grouped.setdefault(suite.name, []).append(case)
@@ -59,19 +64,25 @@ def _languages(text: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="conformance", description=__doc__)
-    parser.add_argument("directories", nargs="*", type=Path, default=[CONFIG_CASES_DIR], metavar="DIR")
+    parser.add_argument("directories", nargs="*", type=Path, default=list(DEFAULT_DIRS), metavar="DIR")
     parser.add_argument("--languages", type=_languages, default=list(LANGUAGES), help="comma-separated (default: all)")
     args = parser.parse_args(argv)
-    missing = [reason for language in args.languages if (reason := CLIS[language].missing())]
-    if missing:
-        print("conformance: cannot run every language:\n  " + "\n  ".join(missing), file=sys.stderr)
-        return 2
     try:
         cases = discover(args.directories)
     except CaseFileError as error:
         print(f"conformance: {error}", file=sys.stderr)
         return 2
     grouped, problems = assign(cases)
+    missing = [
+        f"{suite.name}: {reason}"
+        for suite in SUITES
+        if suite.name in grouped
+        for language in args.languages
+        if (reason := suite.clis[language].missing())
+    ]
+    if missing:
+        print("conformance: cannot run every language:\n  " + "\n  ".join(missing), file=sys.stderr)
+        return 2
     if not cases:
         problems.append(f"no case files in {', '.join(map(str, args.directories))}")
     passed = failed = 0

@@ -11,6 +11,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 CONTRACTS_DIR = REPO / "tests" / "contracts"
 CONFIG_CASES_DIR = CONTRACTS_DIR / "config"
+# The kernel vector topics of tests/contracts/VECTORS.md, one folder each.
+TOPICS = ("backoff", "breaker", "budget", "deadline", "classification", "call")
+DEFAULT_DIRS = (CONFIG_CASES_DIR, *(CONTRACTS_DIR / topic for topic in TOPICS))
 
 
 class CaseFileError(Exception):

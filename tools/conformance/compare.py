@@ -1,4 +1,5 @@
-"""Judging the verdicts of the languages' CLIs on one config case: against the case and each other."""
+"""Judging what the languages' CLIs said about one case file: a config case against the case and each other,
+a kernel vector by each runner's own mismatches."""
 
 from __future__ import annotations
 
@@ -113,4 +114,41 @@ def _set(pointers: frozenset[str]) -> str:
 
 
 def _pointers(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+@dataclass(frozen=True)
+class VectorVerdict:
+    """One line of a kernel vector CLI (tests/contracts/VECTORS.md): the vector passed, or its mismatches."""
+
+    id: str
+    passed: bool
+    mismatches: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, line: Any) -> VectorVerdict:
+        """Raises ValueError naming what is wrong with the line."""
+        if not isinstance(line, dict):
+            raise ValueError("a vector result is a JSON object")
+        missing = {"id", "pass", "mismatches"} - line.keys()
+        if missing:
+            raise ValueError(f"vector result lacks {', '.join(sorted(missing))}")
+        passed, mismatches = line["pass"], line["mismatches"]
+        if not isinstance(passed, bool) or not _strings(mismatches):
+            raise ValueError("pass is a boolean; mismatches is a list of strings")
+        if passed == bool(mismatches):
+            raise ValueError("pass must be true exactly when mismatches is empty")
+        return cls(str(line["id"]), passed, tuple(mismatches))
+
+
+def judge_vector(verdicts: Mapping[str, VectorVerdict | None]) -> dict[str, Cell]:
+    """Each language's result on one vector: it passes, or ✗ with its own mismatches (every language is held to
+    the same expectations, so agreeing languages all pass)."""
+    return {
+        language: Cell(("no result",) if verdict is None else verdict.mismatches)
+        for language, verdict in verdicts.items()
+    }
+
+
+def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)

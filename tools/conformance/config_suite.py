@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from tools.conformance.cases import CONFIG_CASES_DIR, CaseFile
 from tools.conformance.compare import Expectation, judge
-from tools.conformance.languages import CLIS
+from tools.conformance.languages import CLIS, LanguageCli
 from tools.conformance.report import Row, SuiteResult
 
 CASE_SCHEMA = CONFIG_CASES_DIR / "case.schema.json"
@@ -35,6 +35,7 @@ def case_problems(case: CaseFile) -> list[str]:
 
 class ConfigSuite:
     name = "config"
+    clis: Mapping[str, LanguageCli] = CLIS
 
     def claims(self, data: Mapping[str, Any]) -> bool:
         return "document" in data or "document_text" in data

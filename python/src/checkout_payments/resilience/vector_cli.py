@@ -1,0 +1,47 @@
+"""`python -m checkout_payments.resilience.vector_cli FILE…`: one JSON line per vector file, in order.
+
+Each line is `{"id": …, "pass": bool, "mismatches": […]}`; the conformance driver compares the
+lines with the Node and Java CLIs'. Exit status 0 when every file could be read (a failing vector is
+data, not a failure of the CLI), 2 otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from checkout_payments.resilience.vector_runner import run_vector
+
+
+def line(vector: dict[str, Any]) -> dict[str, Any]:
+    """The CLI line of one vector; a kernel that crashes fails the vector instead of the CLI."""
+    try:
+        mismatches = run_vector(vector)
+    except Exception as error:  # noqa: BLE001 - a crash is this vector's failure, reported like a mismatch
+        mismatches = [f"the runner crashed: {type(error).__name__}: {error}"]
+    return {"id": vector.get("id"), "pass": not mismatches, "mismatches": mismatches}
+
+
+def main(argv: list[str] | None = None) -> int:
+    files = sys.argv[1:] if argv is None else argv
+    if not files:
+        print("usage: python -m checkout_payments.resilience.vector_cli FILE...", file=sys.stderr)
+        return 2
+    status = 0
+    for file in files:
+        try:
+            vector = json.loads(Path(file).read_text(encoding="utf-8"))
+            if not isinstance(vector, dict) or not isinstance(vector.get("id"), str):
+                raise ValueError("expected an object with a string id")
+        except (OSError, ValueError) as error:
+            print(f"vector_cli: cannot read vector file {file}: {error}", file=sys.stderr)
+            status = 2
+            continue
+        print(json.dumps(line(vector), ensure_ascii=False), flush=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Deadlines (SEMANTICS.md §5) beyond the vectors: typed errors and what Python's int() would wrongly accept."""
+
+from __future__ import annotations
+
+import pytest
+
+from checkout_payments.resilience import (
+    DeadlineExceededError,
+    ErrorClass,
+    ResilienceError,
+    attempt_timeout_ms,
+    deadline_from_header,
+    sleep_allowed,
+)
+
+
+@pytest.mark.parametrize("header", ["١٥٠٠", "1_500", " 1500", "1500\n", "+1500", "１５００", "12345678901"])
+def test_headers_python_int_would_take_are_invalid_requests(header: str) -> None:
+    with pytest.raises(ResilienceError) as raised:
+        deadline_from_header(0, header, 70000)
+    assert raised.value.error_class is ErrorClass.INVALID_REQUEST
+    assert raised.value.http_status == 400
+    assert "X-Deadline-Ms" in raised.value.message
+
+
+def test_a_header_at_or_below_zero_is_deadline_exceeded() -> None:
+    for header in ("0", "-0", "-15", "0000000000"):
+        with pytest.raises(DeadlineExceededError):
+            deadline_from_header(0, header, 70000)
+
+
+def test_the_header_is_capped_by_the_own_deadline() -> None:
+    assert deadline_from_header(10, "9999999999", 70000) == 70010
+    assert deadline_from_header(10, None, 70000) == 70010
+    assert deadline_from_header(10, "0000001500", 70000) == 1510
+
+
+def test_an_attempt_without_time_left_is_refused_with_a_typed_error() -> None:
+    assert attempt_timeout_ms(0, 15000, 20000) == 15000
+    with pytest.raises(DeadlineExceededError) as raised:
+        attempt_timeout_ms(70000, 70000, 20000)
+    assert raised.value.http_status == 504
+
+
+def test_a_sleep_must_end_strictly_before_the_deadline() -> None:
+    assert sleep_allowed(0, 999, 1000)
+    assert not sleep_allowed(0, 1000, 1000)

@@ -1,0 +1,59 @@
+"""`python -m tools.configlint`: a readable report, and the incident config flagged at its timeout."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools.configlint.__main__ import main
+from tools.conformance.cases import REPO
+
+CONFIG = REPO / "config" / "timeout.json"
+PRE_INCIDENT = REPO / "config" / "examples" / "pre-incident.json"
+
+
+def test_repo_config_passes_with_its_key_settings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(CONFIG)]) == 0
+    out = capsys.readouterr().out
+    assert "config/timeout.json: OK (0 errors, 0 warnings)" in out
+    for expected in ("fingerprint", "20000 ms per attempt", "50 connections", "x2 per retry", "enabled: opens after 5"):
+        assert expected in out
+
+
+def test_pre_incident_config_is_refused_at_its_timeout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(PRE_INCIDENT)]) == 1
+    out = capsys.readouterr().out
+    assert "REFUSED (INVALID_CONFIG, 1 error, 3 warnings)" in out
+    assert "error    payment-timeout-covers-p99       /payment/timeout_ms" in out
+    assert "warning  circuit-breaker-enabled" in out
+
+
+def test_expect_error_passes_when_the_error_is_found(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(PRE_INCIDENT), "--expect-error", "/payment/timeout_ms"]) == 0
+    assert "expected error at /payment/timeout_ms: found" in capsys.readouterr().out
+
+
+def test_expect_error_fails_when_the_error_is_elsewhere(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(PRE_INCIDENT), "--expect-error", "/payment/deadline_ms"]) == 1
+    assert "expected error at /payment/deadline_ms: missing" in capsys.readouterr().out
+
+
+def test_expect_error_fails_on_a_valid_file() -> None:
+    assert main([str(CONFIG), "--expect-error", "/payment/timeout_ms"]) == 1
+
+
+def test_any_refused_file_fails_the_run(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    assert main([str(CONFIG), str(broken)]) == 1
+
+
+def test_default_file_is_the_repo_config() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "tools.configlint"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("config/timeout.json: OK")
