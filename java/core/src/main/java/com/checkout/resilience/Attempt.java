@@ -1,0 +1,20 @@
+package com.checkout.resilience;
+
+/**
+ * One attempt of a call: what {@link ResilientCall} runs once per attempt.
+ *
+ * @param <T> what the upstream answers
+ */
+@FunctionalInterface
+public interface Attempt<T> {
+    /**
+     * Calls the upstream once.
+     *
+     * @param timeoutMs the attempt's timeout: use it as the HTTP timeout and send it as
+     *     {@value Deadline#HEADER}
+     * @param attempt the attempt number, 1 for the first
+     * @return the upstream's answer, handed to {@link Classifier#classify}
+     * @throws Exception anything the call throws, handed to {@link Classifier#classifyFailure}
+     */
+    T run(long timeoutMs, int attempt) throws Exception;
+}

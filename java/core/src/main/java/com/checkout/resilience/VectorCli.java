@@ -1,0 +1,65 @@
+package com.checkout.resilience;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The Java vector CLI: {@code java -cp checkout-config-cli.jar com.checkout.resilience.VectorCli
+ * FILE...} prints one line {@code {"id": ..., "pass": ..., "mismatches": [...]}} per vector file.
+ * Exit code 0 when every file could be read (a failing vector is data, not a crash), 2 otherwise.
+ */
+public final class VectorCli {
+    private VectorCli() {}
+
+    /**
+     * Runs the vectors named on the command line.
+     *
+     * @param args vector files
+     */
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(
+                new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        System.exit(run(args, out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println("usage: java -cp checkout-config-cli.jar "
+                    + "com.checkout.resilience.VectorCli VECTOR_FILE...");
+            return 2;
+        }
+        int status = 0;
+        for (String arg : args) {
+            try {
+                out.println(VectorJson.MAPPER.writeValueAsString(verdict(Path.of(arg))));
+            } catch (IOException | IllegalArgumentException e) {
+                err.println(arg + ": not a readable vector: " + e.getMessage());
+                status = 2;
+            }
+        }
+        out.flush();
+        return status;
+    }
+
+    static ObjectNode verdict(Path file) throws IOException {
+        JsonNode vector = VectorJson.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        JsonNode id = vector == null ? null : vector.get("id");
+        if (id == null || !id.isTextual()) {
+            throw new IllegalArgumentException("expected an object with a string \"id\"");
+        }
+        List<String> mismatches = VectorRunner.runVector(vector);
+        ObjectNode line = VectorJson.MAPPER.createObjectNode();
+        line.put("id", id.textValue());
+        line.put("pass", mismatches.isEmpty());
+        mismatches.forEach(line.putArray("mismatches")::add);
+        return line;
+    }
+}

@@ -1,0 +1,58 @@
+package com.checkout.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class DeadlineTest {
+    @Test
+    void headerNameIsTheSharedOne() {
+        assertEquals("X-Deadline-Ms", Deadline.HEADER);
+    }
+
+    @Test
+    void attemptTimeoutIsCutByTheDeadline() {
+        assertEquals(20000, Deadline.attemptTimeoutMs(0, 70000, 20000));
+        assertEquals(1, Deadline.attemptTimeoutMs(69999, 70000, 20000));
+    }
+
+    @Test
+    void attemptWithoutTimeLeftIsDeadlineExceeded() {
+        DeadlineExceededException e = assertThrows(DeadlineExceededException.class,
+                () -> Deadline.attemptTimeoutMs(70000, 70000, 20000));
+        assertEquals(ErrorClass.DEADLINE_EXCEEDED, e.errorClass());
+        assertFalse(e.retryable());
+        assertTrue(e.getMessage().contains("70000"), e.getMessage());
+    }
+
+    @Test
+    void malformedHeaderIsInvalidRequestNamingTheValue() {
+        ResilienceException e = assertThrows(ResilienceException.class,
+                () -> Deadline.fromHeader(0, "1500ms", 70000));
+        assertEquals(ErrorClass.INVALID_REQUEST, e.errorClass());
+        assertEquals("INVALID_REQUEST: X-Deadline-Ms is \"1500ms\"; expected a base-10 integer"
+                + " of at most 10 digits", e.getMessage());
+    }
+
+    @Test
+    void headerAtOrBelowZeroIsDeadlineExceeded() {
+        assertThrows(DeadlineExceededException.class, () -> Deadline.fromHeader(0, "-0", 70000));
+        assertThrows(DeadlineExceededException.class, () -> Deadline.fromHeader(0, "0", 70000));
+    }
+
+    @Test
+    void headerBeyondDeadlineMsIsCappedAndAbsentHeaderGetsDeadlineMs() {
+        assertEquals(70010, Deadline.fromHeader(10, "9999999999", 70000));
+        assertEquals(70010, Deadline.fromHeader(10, null, 70000));
+        assertEquals(2500, Deadline.fromHeader(1000, "0000001500", 70000));
+    }
+
+    @Test
+    void sleepMustEndStrictlyBeforeTheDeadline() {
+        assertTrue(Deadline.sleepAllowed(65999, 4000, 70000));
+        assertFalse(Deadline.sleepAllowed(66000, 4000, 70000));
+    }
+}

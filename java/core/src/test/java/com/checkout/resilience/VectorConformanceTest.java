@@ -1,0 +1,81 @@
+package com.checkout.resilience;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every vector of the six topic folders, one dynamic test each, named by its id. The directory
+ * is {@code CONFORMANCE_VECTORS_DIR}, else the repo's tests/contracts found by walking up.
+ */
+class VectorConformanceTest {
+    static final String ENV_VAR = "CONFORMANCE_VECTORS_DIR";
+
+    static Path vectorsDir() {
+        String fromEnv = System.getenv(ENV_VAR);
+        if (fromEnv != null && !fromEnv.isEmpty()) {
+            return Path.of(fromEnv);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("tests/contracts");
+            if (Files.isRegularFile(candidate.resolve("vector.schema.json"))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException(ENV_VAR + " is not set and no tests/contracts lies above "
+                + Path.of("").toAbsolutePath());
+    }
+
+    static List<Path> vectorFiles(Path dir) {
+        List<Path> files = new ArrayList<>();
+        for (String topic : VectorRunner.TOPICS) {
+            Path folder = dir.resolve(topic);
+            if (!Files.isDirectory(folder)) {
+                continue;
+            }
+            try (Stream<Path> listing = Files.list(folder)) {
+                listing.filter(p -> p.getFileName().toString().endsWith(".json")).sorted()
+                        .forEach(files::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return files;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyVectorPasses() {
+        Path dir = vectorsDir();
+        List<Path> files = vectorFiles(dir);
+        // An empty or mistyped directory must fail, not pass with nothing run.
+        assertFalse(files.isEmpty(), "no vector files in the topic folders of " + dir);
+        return files.stream().map(file -> {
+            JsonNode vector = read(file);
+            String id = vector.path("id").asText(file.getFileName().toString());
+            return DynamicTest.dynamicTest(id, file.toUri(), () -> {
+                assertEquals(file.getParent().getFileName().toString(),
+                        vector.path("topic").asText(), "the vector's topic names its folder");
+                assertEquals(List.of(), VectorRunner.runVector(vector), file.toString());
+            });
+        });
+    }
+
+    private static JsonNode read(Path file) {
+        try {
+            return VectorJson.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+}
