@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import nox
 
 PYTHON = "3.11"
@@ -14,13 +17,14 @@ PY_CONFIG = f"{PY_DIR}/pyproject.toml"
 TOOLS_REQUIREMENTS = "tools/requirements.txt"
 PRE_INCIDENT = "config/examples/pre-incident.json"
 PY_BENCHMARKS = f"{PY_DIR}/benchmarks"
+MONITORING_TESTS = "tests/monitoring"
 LINTED_PYTHON = ("python/src", "python/tests", "python/benchmarks", "tools", "tests", "noxfile.py")
 TYPED_PYTHON = ("python/src", "tools")
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "python", "node", "java", "conformance"]
+nox.options.sessions = ["lint", "python", "node", "java", "conformance", "monitoring"]
 
 
 def _install_python(session: nox.Session) -> None:
@@ -94,6 +98,20 @@ def conformance(session: nox.Session) -> None:
         _build_node(session)
     _build_java(session)
     session.run("python", "-m", "tools.conformance", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def monitoring(session: nox.Session) -> None:
+    """promtool check and test of the generated alert rules; the rules and dashboard use METRICS.md names only."""
+    _install_python(session)
+    if shutil.which("promtool") is None:
+        if os.geteuid() != 0:
+            session.error("promtool is missing: install Debian's `prometheus` package (it ships promtool)")
+        session.log("promtool is missing: installing Debian's `prometheus` package, which ships it")
+        session.run("apt-get", "update", external=True)
+        session.run("apt-get", "install", "-y", "--no-install-recommends", "prometheus", external=True)
+        session.log("installed promtool from Debian's `prometheus` package")
+    session.run("pytest", "-c", PY_CONFIG, "--rootdir", ".", MONITORING_TESTS, *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)

@@ -14,7 +14,7 @@ from tools.codegen.model import REPO, Schema, load_schema
 Emitter = Callable[[Schema], dict[str, str]]
 
 
-LANGUAGES = ("python", "typescript", "java")
+LANGUAGES = ("python", "typescript", "java", "monitoring")
 
 
 def emitters(only: Iterable[str] = LANGUAGES) -> Iterable[Emitter]:
