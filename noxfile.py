@@ -84,10 +84,12 @@ def node(session: nox.Session) -> None:
         session.run("npm", "test", external=True)
 
 
-@nox.session(python=False)
+@nox.session(python=PYTHON)
 def java(session: nox.Session) -> None:
-    """mvn verify: compile with -Xlint:all -Werror and run every JUnit 5 test."""
+    """mvn verify (-Xlint:all -Werror, every JUnit 5 test, the gateway jar), then the gateway's end-to-end pytest."""
+    _install_python(session)
     session.run("mvn", "-B", "-f", JAVA_POM, "verify", external=True)
+    session.run("pytest", "-c", PY_CONFIG, "--rootdir", ".", "tests/gateway", *session.posargs)
 
 
 @nox.session(python=PYTHON)

@@ -1,0 +1,308 @@
+package com.checkout.payment;
+
+import com.checkout.config.Fingerprint;
+import com.checkout.payment.api.ApiException;
+import com.checkout.payment.api.Detail;
+import com.checkout.payment.api.ErrorBody;
+import com.checkout.payment.api.IdempotencyKeys;
+import com.checkout.payment.api.Json;
+import com.checkout.payment.api.PaymentRequest;
+import com.checkout.payment.api.PaymentRequestParser;
+import com.checkout.payment.observability.GatewayMetrics;
+import com.checkout.payment.observability.LatencyWindow;
+import com.checkout.payment.runtime.Settings;
+import com.checkout.payment.runtime.Snapshot;
+import com.checkout.resilience.BreakerState;
+import com.checkout.resilience.Deadline;
+import com.checkout.resilience.DeadlineExceededException;
+import com.checkout.resilience.ErrorClass;
+import com.checkout.resilience.ResilienceException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's HTTP API (openapi.json), wired in one place: every route and every dependency is
+ * visible here. Each route is timed and counted, and answers every failure in the error shape —
+ * a bad request is a 4xx naming the field, never a 500.
+ */
+public final class GatewayApp {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+    private static final String JSON = "application/json";
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final String ANSWERED = "gateway.answered";
+    private static final long DRAIN_LIMIT = 1024 * 1024;
+
+    private final PaymentService payments;
+    private final Settings settings;
+    private final GatewayMetrics metrics;
+    private final LatencyWindow latency;
+    private final LongSupplier nowMillis;
+    private final byte[] openapi;
+    private final Javalin javalin;
+
+    /** A route's work: the answer to send, or an {@link ApiException}. */
+    @FunctionalInterface
+    private interface Route {
+        Reply handle(Context ctx) throws Exception;
+    }
+
+    /**
+     * The app.
+     *
+     * @param payments the payment service
+     * @param settings the snapshot in force, for deadlines and {@code /health}
+     * @param metrics request metrics and {@code /metrics}
+     * @param latency recent provider latency, for {@code /health}
+     * @param nowMillis the kernel's clock, for request deadlines
+     */
+    public GatewayApp(PaymentService payments, Settings settings, GatewayMetrics metrics,
+            LatencyWindow latency, LongSupplier nowMillis) {
+        this.payments = payments;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.latency = latency;
+        this.nowMillis = nowMillis;
+        this.openapi = resource("/openapi.json");
+        this.javalin = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.routes.post("/payments", timed("POST /payments", this::pay));
+            config.routes.get("/payments/{idempotencyKey}",
+                    timed("GET /payments/{idempotencyKey}", this::status));
+            config.routes.get("/health", timed("GET /health", this::health));
+            config.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType(JSON).result(openapi));
+            config.routes.error(404, ctx -> unanswered(ctx, 404, ErrorClass.NOT_FOUND,
+                    "no route " + ctx.method() + " " + ctx.path() + "; see GET /openapi.json"));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.atError().setMessage("unhandled_error").addKeyValue("path", ctx.path()).setCause(e).log();
+                send(ctx, reply(500, ErrorClass.INTERNAL, "internal error", List.of()));
+            });
+        });
+    }
+
+    /**
+     * Starts serving.
+     *
+     * @param host the address to bind
+     * @param port the port; 0 picks a free one
+     * @return this app
+     */
+    public GatewayApp start(String host, int port) {
+        javalin.start(host, port);
+        return this;
+    }
+
+    /**
+     * The bound port.
+     *
+     * @return the port
+     */
+    public int port() {
+        return javalin.port();
+    }
+
+    /** Stops serving. */
+    public void stop() {
+        javalin.stop();
+    }
+
+    private Reply pay(Context ctx) throws InterruptedException {
+        long arrival = nowMillis.getAsLong();
+        String key = IdempotencyKeys.require(ctx.header(IdempotencyKeys.HEADER),
+                "/headers/" + IdempotencyKeys.HEADER);
+        long deadlineAt = deadline(ctx, arrival);
+        byte[] body = readBody(ctx);
+        PaymentRequest request = PaymentRequestParser.parse(body);
+        return payments.pay(key, request, canonicalHash(body), deadlineAt);
+    }
+
+    private Reply status(Context ctx) throws InterruptedException {
+        long arrival = nowMillis.getAsLong();
+        String key = IdempotencyKeys.require(ctx.pathParam("idempotencyKey"), "/path/idempotencyKey");
+        return payments.status(key, deadline(ctx, arrival));
+    }
+
+    private Reply health(Context ctx) {
+        Snapshot snapshot = settings.current();
+        BreakerState state = snapshot.breaker().state();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status", state == BreakerState.CLOSED ? "ok" : "degraded");
+        body.put("service", GatewayMetrics.SERVICE);
+        ObjectNode breaker = body.putObject("breaker");
+        breaker.put("state", state.wireName());
+        breaker.put("generation", snapshot.breaker().generation());
+        ObjectNode config = body.putObject("config");
+        config.put("version", snapshot.config().settings().version());
+        config.put("fingerprint", snapshot.config().fingerprint());
+        config.put("path", snapshot.config().path());
+        config.put("loaded_at", snapshot.loadedAt().toString());
+        body.put("inflight", metrics.inflight().get());
+        ObjectNode upstream = body.putObject("upstream_latency_ms");
+        putOrNull(upstream, "p50", latency.percentile(50));
+        putOrNull(upstream, "p99", latency.percentile(99));
+        ObjectNode budget = body.putObject("retry_budget");
+        budget.put("tokens", snapshot.budget().tokensMilli() / 1000.0);
+        budget.put("max_tokens", snapshot.budget().maxMilli() / 1000.0);
+        return new Reply(200, body, false, "success", "");
+    }
+
+    // SEMANTICS.md §5: arrival + min(header, payment.deadline_ms); a malformed header is a 400, a
+    // header <= 0 a 504 without any work.
+    private long deadline(Context ctx, long arrival) {
+        long deadlineMs = settings.current().config().settings().payment().deadlineMs();
+        try {
+            return Deadline.fromHeader(arrival, ctx.header(Deadline.HEADER), deadlineMs);
+        } catch (DeadlineExceededException e) {
+            throw new ApiException(ErrorClass.DEADLINE_EXCEEDED, 504, e.getMessage(),
+                    List.of(new Detail("/headers/" + Deadline.HEADER, e.getMessage())));
+        } catch (ResilienceException e) {
+            throw ApiException.invalid(e.getMessage(),
+                    List.of(new Detail("/headers/" + Deadline.HEADER, e.getMessage())));
+        }
+    }
+
+    // Read with a bound, whatever Content-Length says: a chunked body cannot grow past it. A body
+    // somewhat too large is drained before the 413 (up to DRAIN_LIMIT), so a client still sending
+    // it reads the answer instead of a reset connection; a huge one is cut off.
+    private static byte[] readBody(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        try (InputStream in = ctx.req().getInputStream()) {
+            if (declared > PaymentRequestParser.MAX_BODY_BYTES) {
+                drain(in);
+                throw tooLarge(declared + " bytes");
+            }
+            byte[] body = in.readNBytes(PaymentRequestParser.MAX_BODY_BYTES + 1);
+            if (body.length > PaymentRequestParser.MAX_BODY_BYTES) {
+                drain(in);
+                throw tooLarge("more than " + PaymentRequestParser.MAX_BODY_BYTES + " bytes");
+            }
+            return body;
+        } catch (IOException e) {
+            throw ApiException.invalid("the body could not be read: " + e.getMessage(),
+                    List.of(new Detail("", "the body could not be read")));
+        }
+    }
+
+    private static void drain(InputStream in) throws IOException {
+        byte[] sink = new byte[8192];
+        long left = DRAIN_LIMIT;
+        for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
+            left -= n;
+        }
+    }
+
+    private static ApiException tooLarge(String size) {
+        String message = "the body has " + size + "; expected at most "
+                + PaymentRequestParser.MAX_BODY_BYTES + " bytes (64 KiB)";
+        return new ApiException(ErrorClass.INVALID_REQUEST, 413, message, List.of(new Detail("", message)));
+    }
+
+    // RFC 8785 canonical JSON, so key order and number spelling do not make a different payload.
+    private static String canonicalHash(byte[] body) {
+        try {
+            return Fingerprint.ofText(new String(body, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw ApiException.invalid("the body has no canonical form: " + e.getMessage(),
+                    List.of(new Detail("", "the body has no canonical JSON form")));
+        }
+    }
+
+    private io.javalin.http.Handler timed(String route, Route work) {
+        return ctx -> {
+            long started = System.nanoTime();
+            metrics.inflight().incrementAndGet();
+            Reply reply;
+            try {
+                reply = work.handle(ctx);
+            } catch (ApiException e) {
+                ErrorBody body = e.body();
+                String status = e.errorClass() == ErrorClass.DEADLINE_EXCEEDED ? "failed" : null;
+                reply = new Reply(e.httpStatus(), Json.MAPPER.valueToTree(new ErrorBody(body.error(), status)),
+                        false, "error", e.errorClass().name());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                reply = reply(503, ErrorClass.INTERNAL, "the gateway is stopping", List.of());
+            } catch (Exception e) {
+                LOG.atError().setMessage("unhandled_error").addKeyValue("route", route).setCause(e).log();
+                reply = reply(500, ErrorClass.INTERNAL, "internal error", List.of());
+            } finally {
+                metrics.inflight().decrementAndGet();
+            }
+            send(ctx, reply);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            metrics.request(route, reply.outcome(), reply.errorClass(), took);
+            LOG.atInfo().setMessage("request")
+                    .addKeyValue("route", route)
+                    .addKeyValue("key", ctx.header(IdempotencyKeys.HEADER))
+                    .addKeyValue("http_status", reply.httpStatus())
+                    .addKeyValue("outcome", reply.outcome())
+                    .addKeyValue("error_class", reply.errorClass())
+                    .addKeyValue("replayed", reply.replayed())
+                    .addKeyValue("duration_ms", Math.round(took.toNanos() / 10_000.0) / 100.0)
+                    .log();
+        };
+    }
+
+    private static Reply reply(int status, ErrorClass errorClass, String message, List<Detail> details) {
+        return new Reply(status, Json.MAPPER.valueToTree(ErrorBody.of(errorClass, message, details)),
+                false, "error", errorClass.name());
+    }
+
+    private static void unanswered(Context ctx, int status, ErrorClass errorClass, String message) {
+        if (ctx.attribute(ANSWERED) == null) {
+            send(ctx, reply(status, errorClass, message, List.of()));
+        }
+    }
+
+    private static void send(Context ctx, Reply reply) {
+        ctx.attribute(ANSWERED, Boolean.TRUE);
+        ctx.status(reply.httpStatus()).contentType(JSON);
+        if (reply.replayed()) {
+            ctx.header("Idempotent-Replayed", "true");
+        }
+        try {
+            ctx.result(Json.MAPPER.writeValueAsBytes(reply.body()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a response body failed to serialise", e);
+        }
+    }
+
+    private static void putOrNull(ObjectNode node, String field, OptionalDouble value) {
+        if (value.isPresent()) {
+            node.put(field, Math.round(value.getAsDouble() * 100.0) / 100.0);
+        } else {
+            node.putNull(field);
+        }
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = GatewayApp.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode openapiDocument() throws IOException {
+        return Json.MAPPER.readTree(resource("/openapi.json"));
+    }
+}

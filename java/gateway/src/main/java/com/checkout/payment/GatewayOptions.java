@@ -1,0 +1,96 @@
+package com.checkout.payment;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line: {@code --host H --port P --provider-url URL [--config PATH]
+ * [--reload-interval-ms N]}.
+ *
+ * @param host the address to bind (default 127.0.0.1)
+ * @param port the port; 0 picks a free one (default 0)
+ * @param providerUrl the payment provider's base URL (required)
+ * @param config the config file, or null to resolve it as config/LOADING.md says
+ * @param reloadIntervalMs how often the config file is polled (default 1000)
+ */
+public record GatewayOptions(String host, int port, URI providerUrl, Path config, long reloadIntervalMs) {
+    /** How to call the gateway, for usage errors. */
+    public static final String USAGE = "usage: java -jar payment-gateway.jar --provider-url URL"
+            + " [--host 127.0.0.1] [--port 0] [--config PATH] [--reload-interval-ms 1000]";
+
+    /**
+     * Parses the arguments; {@code --name value} and {@code --name=value} both work.
+     *
+     * @param args the command line
+     * @return the options
+     * @throws IllegalArgumentException naming every problem
+     */
+    public static GatewayOptions parse(String... args) {
+        String host = "127.0.0.1";
+        Integer port = 0;
+        URI provider = null;
+        Path config = null;
+        Long interval = 1000L;
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String name = args[i];
+            String value;
+            int eq = name.indexOf('=');
+            if (name.startsWith("--") && eq > 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                problems.add(name + " needs a value");
+                break;
+            }
+            switch (name) {
+                case "--host" -> host = value;
+                case "--port" -> port = number(name, value, 0, 65535, problems);
+                case "--provider-url" -> provider = url(value, problems);
+                case "--config" -> config = Path.of(value);
+                case "--reload-interval-ms" -> {
+                    Integer ms = number(name, value, 10, Integer.MAX_VALUE, problems);
+                    interval = ms == null ? null : ms.longValue();
+                }
+                default -> problems.add("unknown option " + name);
+            }
+        }
+        if (provider == null && problems.isEmpty()) {
+            problems.add("--provider-url is required");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return new GatewayOptions(host, port, provider, config, interval);
+    }
+
+    private static Integer number(String name, String value, int min, int max, List<String> problems) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(name + " is \"" + value + "\"; expected an integer from " + min + " to " + max);
+        return null;
+    }
+
+    private static URI url(String value, List<String> problems) {
+        try {
+            URI uri = URI.create(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add("--provider-url is \"" + value + "\"; expected an http(s) URL such as http://127.0.0.1:8081");
+        return null;
+    }
+}

@@ -1,0 +1,100 @@
+package com.checkout.payment;
+
+import com.checkout.config.ConfigError;
+import com.checkout.config.ConfigLoader;
+import com.checkout.config.ConfigPaths;
+import com.checkout.config.LoadedConfig;
+import com.checkout.payment.api.Json;
+import com.checkout.payment.runtime.ConfigReloader;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar payment-gateway.jar --provider-url URL [--host H] [--port P] [--config PATH]
+ * [--reload-interval-ms N]}: parses the arguments, loads the config and starts the gateway. Prints
+ * one JSON line {@code {"event":"listening",...}} to stdout once it serves; logs are JSON lines on
+ * stderr. Exit code 2 for bad arguments or an invalid config; SIGTERM stops it gracefully.
+ */
+public final class PaymentGateway {
+    private static final Logger LOG = LoggerFactory.getLogger(PaymentGateway.class);
+    private static final int EXIT_USAGE = 2;
+
+    private PaymentGateway() {}
+
+    /**
+     * Runs the gateway until the process is told to stop.
+     *
+     * @param args the command line
+     * @throws InterruptedException never in practice: the main thread waits for shutdown
+     */
+    public static void main(String[] args) throws InterruptedException {
+        GatewayOptions options;
+        try {
+            options = GatewayOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(GatewayOptions.USAGE);
+            System.exit(EXIT_USAGE);
+            return;
+        }
+        Path explicit = options.config();
+        Supplier<Path> configPath = () -> ConfigPaths.resolve(explicit, System::getenv, Path.of(""));
+        LoadedConfig config;
+        try {
+            config = ConfigLoader.load(configPath.get());
+        } catch (ConfigError refused) {
+            LOG.atError().setMessage("config_invalid")
+                    .addKeyValue("error_class", refused.errorClass())
+                    .addKeyValue("path", refused.source())
+                    .addKeyValue("violations", ConfigReloader.violations(refused.violations()))
+                    .log();
+            System.exit(EXIT_USAGE);
+            return;
+        }
+        config.warnings().forEach(w -> LOG.atWarn().setMessage("config_warning")
+                .addKeyValue("pointer", w.pointer()).addKeyValue("rule", w.rule())
+                .addKeyValue("message", w.message()).log());
+
+        GatewayServer server = GatewayServer.start(options, config, configPath);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.atInfo().setMessage("stopping").log();
+            server.close();
+            LOG.atInfo().setMessage("stopped").log();
+            stopped.countDown();
+        }, "shutdown"));
+        LOG.atInfo().setMessage("started")
+                .addKeyValue("host", server.host()).addKeyValue("port", server.port())
+                .addKeyValue("provider_url", options.providerUrl().toString())
+                .addKeyValue("config_path", config.path())
+                .addKeyValue("config_version", config.settings().version())
+                .addKeyValue("fingerprint", config.fingerprint())
+                .log();
+        printListening(server);
+        stopped.await();
+    }
+
+    private static void printListening(GatewayServer server) {
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("event", "listening");
+        line.put("service", "gateway");
+        line.put("host", server.host());
+        line.put("port", server.port());
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        try {
+            out.println(Json.MAPPER.writeValueAsString(line));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the listening line failed to serialise", e);
+        }
+        out.flush();
+    }
+}

@@ -1,0 +1,205 @@
+package com.checkout.payment.observability;
+
+import com.checkout.payment.runtime.Snapshot;
+import com.checkout.resilience.BreakerState;
+import com.checkout.resilience.Transition;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's metrics, named and labelled exactly as config/METRICS.md says (Micrometer adds
+ * the {@code _total} and {@code _seconds} suffixes): {@code service="gateway"} on every series,
+ * {@code upstream="provider"} on the provider's.
+ */
+public final class GatewayMetrics {
+    /** The {@code service} label of every series. */
+    public static final String SERVICE = "gateway";
+    /** The {@code upstream} label of the provider's series. */
+    public static final String UPSTREAM = "provider";
+
+    // The shared buckets of config/METRICS.md, in seconds.
+    private static final Duration[] BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+            2.5, 5, 10, 15, 20, 30, 60);
+
+    private final PrometheusMeterRegistry registry =
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger inflight = new AtomicInteger();
+    private final Timer upstreamLatency;
+    private final Counter retries;
+    private Meter configInfo; // guarded by this
+
+    /** The meters that need no snapshot; {@link #bind} adds the rest. */
+    public GatewayMetrics() {
+        registry.config().commonTags("service", SERVICE);
+        upstreamLatency = Timer.builder("checkout.upstream.latency")
+                .description("duration of each upstream attempt")
+                .tag("upstream", UPSTREAM)
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry);
+        retries = Counter.builder("checkout.retries")
+                .description("retries scheduled (backoff sleeps begun)")
+                .tag("upstream", UPSTREAM)
+                .register(registry);
+        Gauge.builder("checkout.inflight.requests", inflight, AtomicInteger::get)
+                .description("requests being handled now")
+                .register(registry);
+    }
+
+    /**
+     * Registers the gauges that read the snapshot in force. Separate from the constructor because
+     * the breaker's transition callback, built before the first snapshot, already counts here.
+     *
+     * @param snapshot the snapshot in force, read at every scrape
+     */
+    public void bind(Supplier<Snapshot> snapshot) {
+        for (BreakerState state : BreakerState.values()) {
+            Gauge.builder("checkout.breaker.state",
+                            () -> snapshot.get().breaker().state() == state ? 1 : 0)
+                    .description("1 for the current state, 0 for the others")
+                    .tags("upstream", UPSTREAM, "state", state.wireName())
+                    .register(registry);
+        }
+        Gauge.builder("checkout.retry.budget.tokens",
+                        () -> snapshot.get().budget().tokensMilli() / 1000.0)
+                .description("tokens left (milli-tokens / 1000)")
+                .tag("upstream", UPSTREAM)
+                .register(registry);
+        Gauge.builder("checkout.retry.budget.max.tokens",
+                        () -> snapshot.get().budget().maxMilli() / 1000.0)
+                .description("bucket size")
+                .tag("upstream", UPSTREAM)
+                .register(registry);
+        configInfo(snapshot.get());
+    }
+
+    /**
+     * Counts a request answered by this service, with its duration.
+     *
+     * @param route the route template, e.g. {@code POST /payments}
+     * @param outcome {@code success}, {@code declined}, {@code unknown} or {@code error}
+     * @param errorClass the class of an error answer; empty on success
+     * @param duration time to answer
+     */
+    public void request(String route, String outcome, String errorClass, Duration duration) {
+        Counter.builder("checkout.requests")
+                .description("requests answered by this service")
+                .tags("route", route, "outcome", outcome, "error_class", errorClass)
+                .register(registry)
+                .increment();
+        Timer.builder("checkout.request.duration")
+                .description("time to answer a request")
+                .tag("route", route)
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry)
+                .record(duration);
+    }
+
+    /**
+     * Counts one attempt to the provider, with its duration.
+     *
+     * @param result {@code success}, {@code DECLINED} or an error class
+     * @param duration how long the attempt took
+     */
+    public void upstreamAttempt(String result, Duration duration) {
+        Counter.builder("checkout.upstream.attempts")
+                .description("attempts made to the upstream")
+                .tags("upstream", UPSTREAM, "result", result)
+                .register(registry)
+                .increment();
+        upstreamLatency.record(duration);
+    }
+
+    /** Counts a retry scheduled: a backoff sleep begun. */
+    public void retry() {
+        retries.increment();
+    }
+
+    /**
+     * Counts a breaker transition.
+     *
+     * @param transition the event from the breaker's one door
+     */
+    public void transition(Transition transition) {
+        Counter.builder("checkout.breaker.transitions")
+                .description("breaker transitions")
+                .tags("upstream", UPSTREAM, "from", transition.from().wireName(),
+                        "to", transition.to().wireName())
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * Counts a config reload attempt.
+     *
+     * @param success whether the new config was put in force
+     */
+    public void reload(boolean success) {
+        Counter.builder("checkout.config.reloads")
+                .description("config reload attempts")
+                .tag("result", success ? "success" : "failure")
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * Points {@code checkout_config_info} at the config in force (the old series goes away).
+     *
+     * @param snapshot the snapshot now in force
+     */
+    public synchronized void configInfo(Snapshot snapshot) {
+        if (configInfo != null) {
+            registry.remove(configInfo);
+        }
+        configInfo = Gauge.builder("checkout.config.info", () -> 1)
+                .description("always 1: the active config")
+                .tags("version", snapshot.config().settings().version(),
+                        "fingerprint", snapshot.config().fingerprint())
+                .register(registry);
+    }
+
+    /**
+     * Counts a payment outcome as first reported.
+     *
+     * @param status {@code authorised}, {@code declined}, {@code unknown} or {@code failed}
+     */
+    public void paymentOutcome(String status) {
+        Counter.builder("checkout.payment.outcomes")
+                .description("payment outcomes as first reported")
+                .tag("status", status)
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * The in-flight request count, raised and lowered by the app around each request.
+     *
+     * @return the counter behind {@code checkout_inflight_requests}
+     */
+    public AtomicInteger inflight() {
+        return inflight;
+    }
+
+    /**
+     * The Prometheus text exposition.
+     *
+     * @return every series
+     */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    private static Duration[] seconds(double... values) {
+        Duration[] out = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Duration.ofNanos(Math.round(values[i] * 1_000_000_000L));
+        }
+        return out;
+    }
+}

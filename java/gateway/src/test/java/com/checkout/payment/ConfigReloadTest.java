@@ -1,0 +1,162 @@
+package com.checkout.payment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.checkout.config.ConfigLoader;
+import com.checkout.payment.observability.GatewayMetrics;
+import com.checkout.payment.runtime.ConfigReloader;
+import com.checkout.payment.runtime.Settings;
+import com.checkout.payment.runtime.Snapshot;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.SocketEffect;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigReloadTest {
+    @TempDir
+    Path dir;
+
+    private static ObjectNode withVersion(String version) {
+        ObjectNode doc = TestConfigs.shortened();
+        doc.put("version", version);
+        return doc;
+    }
+
+    @Test
+    void aValidNewFileIsPutInForceKeepingTheBreakerWhoseSettingsDidNotChange() {
+        try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
+            Snapshot before = harness.gateway.settings().current();
+            TestConfigs.write(harness.configFile, withVersion("v2"));
+
+            assertTrue(harness.gateway.reloadNow());
+
+            Snapshot after = harness.gateway.settings().current();
+            assertNotEquals(before.config().fingerprint(), after.config().fingerprint());
+            assertSame(before.breaker(), after.breaker(), "unchanged breaker settings keep the breaker's state");
+            assertSame(before.budget(), after.budget());
+            GatewayHarness.Answer health = harness.get("/health");
+            assertEquals("v2", health.text("/config/version"));
+            assertEquals(after.config().fingerprint(), health.text("/config/fingerprint"));
+            String metrics = harness.metrics();
+            assertTrue(metrics.contains("checkout_config_reloads_total{result=\"success\",service=\"gateway\"} 1.0"), metrics);
+            assertTrue(metrics.contains("version=\"v2\"} 1"), metrics);
+            assertFalse(metrics.contains("version=\"test-shortened\""), "the old config's info series is gone");
+            assertFalse(harness.gateway.reloadNow(), "the same file again changes nothing");
+        }
+    }
+
+    @Test
+    void changedBreakerSettingsBuildANewBreaker() {
+        try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
+            Snapshot before = harness.gateway.settings().current();
+            ObjectNode doc = TestConfigs.shortened();
+            ((ObjectNode) doc.at("/payment/circuit_breaker")).put("failure_threshold", 7);
+            TestConfigs.write(harness.configFile, doc);
+
+            assertTrue(harness.gateway.reloadNow());
+
+            Snapshot after = harness.gateway.settings().current();
+            assertNotSame(before.breaker(), after.breaker());
+            assertSame(before.budget(), after.budget());
+        }
+    }
+
+    @Test
+    void anInvalidFileIsRefusedAndTheLastGoodConfigStays() {
+        try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
+            String good = harness.gateway.settings().current().config().fingerprint();
+            ObjectNode bad = TestConfigs.shortened();
+            ((ObjectNode) bad.get("payment")).put("deadline_ms", "soon");
+            bad.put("unexpected", true);
+            TestConfigs.write(harness.configFile, bad);
+
+            assertFalse(harness.gateway.reloadNow());
+            assertFalse(harness.gateway.reloadNow());
+
+            assertEquals(good, harness.gateway.settings().current().config().fingerprint());
+            assertEquals(good, harness.get("/health").text("/config/fingerprint"));
+            assertTrue(harness.metrics().contains(
+                    "checkout_config_reloads_total{result=\"failure\",service=\"gateway\"} 1.0"),
+                    "counted once per distinct problem, not once per poll");
+
+            TestConfigs.write(harness.configFile, withVersion("fixed"));
+            assertTrue(harness.gateway.reloadNow());
+        }
+    }
+
+    @Test
+    void aSwappedDataSymlinkIsSeenAsKubernetesSwapsAConfigMap() throws Exception {
+        Path first = TestConfigs.write(dir.resolve("..2026_01/timeout.json"), withVersion("map-1"));
+        Files.createSymbolicLink(dir.resolve("..data"), first.getParent().getFileName());
+        Path config = dir.resolve("timeout.json");
+        Files.createSymbolicLink(config, Path.of("..data/timeout.json"));
+        try (GatewayHarness harness = new GatewayHarness(config)) {
+            assertEquals("map-1", harness.get("/health").text("/config/version"));
+
+            Path second = TestConfigs.write(dir.resolve("..2026_02/timeout.json"), withVersion("map-2"));
+            Path next = dir.resolve("..data_tmp");
+            Files.createSymbolicLink(next, second.getParent().getFileName());
+            Files.move(next, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+            assertTrue(harness.gateway.reloadNow());
+            assertEquals("map-2", harness.get("/health").text("/config/version"));
+        }
+    }
+
+    @Test
+    void thePollingTimerPicksUpAChangeByItself() throws Exception {
+        Path file = TestConfigs.write(dir.resolve("timeout.json"), withVersion("timer-1"));
+        GatewayMetrics metrics = new GatewayMetrics();
+        Settings settings = new Settings(ConfigLoader.load(file), System::currentTimeMillis, Math::random,
+                ms -> { }, t -> { }, Clock.systemUTC());
+        metrics.bind(settings::current);
+        try (ConfigReloader reloader = new ConfigReloader(() -> file, settings, metrics)) {
+            reloader.start(20);
+            TestConfigs.write(file, withVersion("timer-2"));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!settings.current().config().settings().version().equals("timer-2") && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertEquals("timer-2", settings.current().config().settings().version());
+        }
+    }
+
+    @Test
+    void aCallInFlightFinishesOnTheSettingsItStartedWith() throws Exception {
+        try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
+            for (int i = 0; i < 3; i++) {
+                harness.provider.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
+            }
+            Thread payment = new Thread(() -> harness.pay("k-inflight", GatewayHarness.PAYMENT));
+            payment.start();
+            assertTrue(harness.provider.takeRequest(2, TimeUnit.SECONDS) != null, "first attempt sent");
+            ObjectNode longer = TestConfigs.shortened();
+            ((ObjectNode) longer.get("payment")).put("timeout_ms", 1500);
+            TestConfigs.write(harness.configFile, longer);
+            assertTrue(harness.gateway.reloadNow());
+            payment.join(10_000);
+
+            List<String> deadlines = List.of(
+                    harness.provider.takeRequest(1, TimeUnit.SECONDS).getHeaders().get("X-Deadline-Ms"),
+                    harness.provider.takeRequest(1, TimeUnit.SECONDS).getHeaders().get("X-Deadline-Ms"));
+            assertEquals(List.of("1000", "1000"), deadlines, "retries of the running call keep its 1000 ms timeout");
+
+            harness.provider.enqueue(GatewayHarness.charge(201, "k-new", "authorised"));
+            assertEquals(200, harness.pay("k-new", GatewayHarness.PAYMENT, Map.of()).status());
+            assertEquals("1500", harness.provider.takeRequest(1, TimeUnit.SECONDS).getHeaders().get("X-Deadline-Ms"));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package com.checkout.payment;
+
+import com.checkout.config.ConfigLoader;
+import com.checkout.payment.api.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+
+/**
+ * A real gateway on 127.0.0.1 in front of a real HTTP upstream (MockWebServer) that plays the
+ * provider; every answer the tests read is checked against openapi.json on the way.
+ */
+final class GatewayHarness implements AutoCloseable {
+    static final String PAYMENT = "{\"order_id\":\"order-17\",\"amount_minor\":1999,\"currency\":\"EUR\","
+            + "\"payment_token\":\"tok_visa_4242\"}";
+
+    final MockWebServer provider = new MockWebServer();
+    final GatewayServer gateway;
+    final Path configFile;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** What the gateway answered. */
+    record Answer(int status, JsonNode body, HttpHeaders headers) {
+        String text(String pointer) {
+            return body.at(pointer).asText();
+        }
+    }
+
+    GatewayHarness(Path configFile) {
+        this.configFile = configFile;
+        try {
+            provider.start(InetAddress.getLoopbackAddress(), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        URI providerUrl = URI.create("http://127.0.0.1:" + provider.getPort());
+        // Reload polls are driven by the tests (reloadNow) unless a test starts its own.
+        GatewayOptions options = new GatewayOptions("127.0.0.1", 0, providerUrl, configFile, 3_600_000L);
+        gateway = GatewayServer.start(options, ConfigLoader.load(configFile), () -> configFile);
+    }
+
+    static GatewayHarness shortened(Path dir) {
+        return new GatewayHarness(TestConfigs.write(dir.resolve("timeout.json"), TestConfigs.shortened()));
+    }
+
+    URI url(String path) {
+        return URI.create("http://127.0.0.1:" + gateway.port() + path);
+    }
+
+    Answer pay(String key, String body) {
+        return pay(key, body, Map.of());
+    }
+
+    Answer pay(String key, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url("/payments"))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        headers.forEach(request::header);
+        return send(request.build(), "POST", "/payments");
+    }
+
+    Answer status(String key) {
+        return send(HttpRequest.newBuilder(url("/payments/" + key)).GET().build(),
+                "GET", "/payments/{idempotencyKey}");
+    }
+
+    Answer get(String path) {
+        return send(HttpRequest.newBuilder(url(path)).GET().build(), "GET", path);
+    }
+
+    String metrics() {
+        try {
+            return http.send(HttpRequest.newBuilder(url("/metrics")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Answer send(HttpRequest request, String method, String template) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            JsonNode body = Json.MAPPER.readTree(response.body());
+            OpenApi.assertConforms(method, template, response.statusCode(), body);
+            return new Answer(response.statusCode(), body, response.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The provider's charge answer. */
+    static MockResponse charge(int status, String key, String chargeStatus) {
+        String decline = chargeStatus.equals("declined") ? ",\"decline_reason\":\"insufficient_funds\"" : "";
+        return json(status, "{\"charge_id\":\"ch_" + key + "\",\"idempotency_key\":\"" + key
+                + "\",\"status\":\"" + chargeStatus + "\",\"amount_minor\":1999,\"currency\":\"EUR\"" + decline + "}");
+    }
+
+    /** An error answer in the repo's shape. */
+    static MockResponse error(int status, String errorClass, boolean retryable) {
+        return json(status, "{\"error\":{\"class\":\"" + errorClass + "\",\"message\":\"simulated\",\"retryable\":"
+                + retryable + "}}");
+    }
+
+    static MockResponse json(int status, String body) {
+        return new MockResponse.Builder().code(status).addHeader("Content-Type", "application/json")
+                .body(body).build();
+    }
+
+    static Duration timed(Runnable action) {
+        long started = System.nanoTime();
+        action.run();
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        provider.close();
+    }
+}
