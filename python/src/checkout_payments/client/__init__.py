@@ -1,0 +1,61 @@
+"""The Python payment client of the checkout: pays through the payment gateway, in the `relay` role.
+
+    with PaymentClient("http://gateway:8080") as client:
+        result = client.pay("order-1", 1999, "EUR", token)   # authorised or declined
+    # PaymentError subclasses otherwise; error.outcome == "unknown" → settle with client.get_payment(key)
+
+Retries only CONNECTION (config/SEMANTICS.md §7); a timeout's outcome is unknown and is settled by
+reconciliation (`get_payment`), never by a second charge. See docs/PYTHON_CLIENT.md.
+"""
+
+from checkout_payments.client.async_client import AsyncPaymentClient
+from checkout_payments.client.errors import (
+    ERROR_TYPES,
+    PaymentCircuitOpenError,
+    PaymentConnectionError,
+    PaymentDeadlineExceededError,
+    PaymentDeclinedError,
+    PaymentError,
+    PaymentHalfOpenLimitError,
+    PaymentIdempotencyConflictError,
+    PaymentInternalError,
+    PaymentInvalidRequestError,
+    PaymentNotFoundError,
+    PaymentOutcome,
+    PaymentOverloadedError,
+    PaymentRetryBudgetExhaustedError,
+    PaymentTimeoutError,
+    PaymentUpstreamUnavailableError,
+)
+from checkout_payments.client.logs import JsonFormatter, use_json_lines
+from checkout_payments.client.request import Detail, PaymentRequest
+from checkout_payments.client.results import ClientStats, PaymentResult, PaymentStatus
+from checkout_payments.client.sync_client import PaymentClient
+
+__all__ = [
+    "ERROR_TYPES",
+    "AsyncPaymentClient",
+    "ClientStats",
+    "Detail",
+    "JsonFormatter",
+    "PaymentCircuitOpenError",
+    "PaymentClient",
+    "PaymentConnectionError",
+    "PaymentDeadlineExceededError",
+    "PaymentDeclinedError",
+    "PaymentError",
+    "PaymentHalfOpenLimitError",
+    "PaymentIdempotencyConflictError",
+    "PaymentInternalError",
+    "PaymentInvalidRequestError",
+    "PaymentNotFoundError",
+    "PaymentOutcome",
+    "PaymentOverloadedError",
+    "PaymentRequest",
+    "PaymentResult",
+    "PaymentRetryBudgetExhaustedError",
+    "PaymentStatus",
+    "PaymentTimeoutError",
+    "PaymentUpstreamUnavailableError",
+    "use_json_lines",
+]

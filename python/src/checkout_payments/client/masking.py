@@ -1,0 +1,37 @@
+"""The one rule that keeps card data out of logs: every log line of the client and the Lambda goes through `scrub`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# 13–19 digits, optionally grouped by single spaces or dashes: every card number (PAN) length in use.
+_CARD_LIKE = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
+# Fields whose whole value is secret, whatever it looks like (a token need not look like a card number).
+SECRET_FIELDS = frozenset({"payment_token", "token", "card_number", "pan", "cvv", "cvc"})
+# Fewer characters than this and even the last four would give too much away.
+_SHOW_LAST_FOUR_FROM = 12
+
+
+def mask_secret(value: str) -> str:
+    """`****` plus, for a long value, its last four characters (what a support agent may see of a card)."""
+    return "****" + value[-4:] if len(value) >= _SHOW_LAST_FOUR_FROM else "****"
+
+
+def scrub(value: Any) -> Any:
+    """`value` with every secret field masked and every card-like number masked, however deeply nested."""
+    if isinstance(value, str):
+        return _CARD_LIKE.sub(_mask_card, value)
+    if isinstance(value, dict):
+        return {
+            key: mask_secret(str(item)) if str(key).lower() in SECRET_FIELDS and item is not None else scrub(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [scrub(item) for item in value]
+    return value
+
+
+def _mask_card(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return "*" * (len(digits) - 4) + digits[-4:]

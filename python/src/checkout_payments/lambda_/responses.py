@@ -1,0 +1,68 @@
+"""API Gateway proxy responses: the result (200), an explicit unknown or pending outcome (202), or an error.
+
+Error bodies have the repo's one shape plus the payment `status`; `retryable` is false in every one
+of them, as config/SEMANTICS.md §7 asks of a service that ran a retry loop: the caller resends the
+same payment with the same Idempotency-Key later (safe: never charged twice), not at once.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checkout_payments.client import PaymentError, PaymentResult
+from checkout_payments.client.request import Detail
+from checkout_payments.lambda_.events import Rejected
+from checkout_payments.lambda_.outcomes import Outcome, Settlement, settlement
+from checkout_payments.resilience import ErrorClass
+
+ACCEPTED = 202
+# Classes whose status the gateway chose among several (400/413, 409/422): its answer is passed on.
+_GATEWAY_STATUS = frozenset({ErrorClass.INVALID_REQUEST, ErrorClass.IDEMPOTENCY_CONFLICT})
+
+
+def http_response(status: int, body: dict[str, Any], idempotency_key: str | None = None) -> dict[str, Any]:
+    headers = {"Content-Type": "application/json"}
+    if idempotency_key is not None:
+        headers["Idempotency-Key"] = idempotency_key
+    return {
+        "statusCode": status,
+        "headers": headers,
+        "body": json.dumps(body, separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
+
+
+def outcome_response(outcome: Outcome, idempotency_key: str) -> dict[str, Any]:
+    if isinstance(outcome, PaymentResult):
+        return http_response(200, outcome.to_json(), idempotency_key)
+    kind = settlement(outcome)
+    body = error_body(outcome.error_class, outcome.message, outcome.details)
+    body["status"] = kind.value
+    body["idempotency_key"] = idempotency_key
+    if kind in (Settlement.UNKNOWN, Settlement.PENDING):
+        return http_response(ACCEPTED, body, idempotency_key)
+    return http_response(_failed_status(outcome), body, idempotency_key)
+
+
+def rejected_response(rejected: Rejected) -> dict[str, Any]:
+    body = error_body(ErrorClass.INVALID_REQUEST, rejected.message, rejected.details)
+    body["status"] = Settlement.FAILED.value
+    return http_response(rejected.status, body)
+
+
+def internal_response(error_class: ErrorClass, message: str) -> dict[str, Any]:
+    return http_response(500, error_body(error_class, message))
+
+
+def error_body(error_class: ErrorClass, message: str, details: tuple[Detail, ...] = ()) -> dict[str, Any]:
+    error: dict[str, Any] = {"class": error_class.value, "message": message, "retryable": False}
+    if details:
+        error["details"] = [detail.to_json() for detail in details]
+    return {"error": error}
+
+
+def _failed_status(error: PaymentError) -> int:
+    if error.error_class in _GATEWAY_STATUS and error.upstream_status is not None:
+        return error.upstream_status
+    return error.http_status or 500
