@@ -1,0 +1,30 @@
+"""config/monitoring/alerts.rules.yml: the alerts as one Prometheus rule group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.codegen.model import Schema
+from tools.codegen.monitoring.alerts import alerts
+from tools.codegen.monitoring.config import Monitored
+from tools.codegen.monitoring.header import header
+from tools.codegen.monitoring.yaml_text import duration, yaml_lines
+
+RULES_PATH = "config/monitoring/alerts.rules.yml"
+
+
+def rules_file(schema: Schema, config: Monitored) -> str:
+    rules = []
+    for alert in alerts(config):
+        rule: dict[str, Any] = {"alert": alert.name, "expr": alert.expr}
+        if alert.for_ms:
+            rule["for"] = duration(alert.for_ms)
+        rule["labels"] = {"severity": alert.severity}
+        rule["annotations"] = {
+            "summary": alert.summary,
+            "description": alert.description,
+            "runbook_url": alert.anchor,
+        }
+        rules.append(rule)
+    body = yaml_lines({"groups": [{"name": "checkout-timeouts", "rules": rules}]})
+    return "".join(f"# {line}\n" for line in header(schema, config)) + "\n".join(body) + "\n"
