@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from e2e_processes import JAR, REPO, Process, Processes
@@ -134,6 +135,34 @@ def _recovers(http: httpx.Client, gateway: Process, label: str) -> None:
         answer = pay(http, gateway, f"e2e-{label}-trial-{trial}")
         assert answer.status_code == 200, answer.text
     assert breaker(http, gateway) == "closed"
+
+
+def test_a_key_with_a_slash_and_other_reserved_characters_is_paid_and_looked_up_percent_encoded(
+    processes: Processes, http: httpx.Client
+) -> None:
+    simulator = processes.simulator()
+    gateway = processes.gateway(simulator.url)
+    key = "order-17/pay?try=1#50%"
+    path = quote(key, safe="")  # order-17%2Fpay%3Ftry%3D1%2350%25
+
+    assert pay(http, gateway, key).status_code == 200
+    local = http.get(f"{gateway.url}/payments/{path}")
+    assert local.status_code == 200, local.text
+    assert local.json()["idempotency_key"] == key
+    assert local.json()["status"] == "authorised"
+
+    # A gateway that never saw the key asks the provider, percent-encoding it on the way out.
+    gateway.stop()
+    fresh = processes.gateway(simulator.url)
+    remote = http.get(f"{fresh.url}/payments/{path}")
+    assert remote.status_code == 200, remote.text
+    assert remote.json()["idempotency_key"] == key
+    assert remote.json()["status"] == "authorised"
+    assert ledger_entry(http, simulator, key)["charges"] == 1
+
+    refused = pay(http, fresh, "..")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["details"][0]["pointer"] == "/headers/Idempotency-Key"
 
 
 def test_a_provider_outage_opens_the_breaker_which_rejects_fast_and_closes_after_recovery(

@@ -6,10 +6,12 @@ import com.checkout.payment.api.Detail;
 import com.checkout.payment.api.ErrorBody;
 import com.checkout.payment.api.IdempotencyKeys;
 import com.checkout.payment.api.Json;
+import com.checkout.payment.api.JsonErrorHandler;
 import com.checkout.payment.api.PaymentRequest;
 import com.checkout.payment.api.PaymentRequestParser;
 import com.checkout.payment.observability.GatewayMetrics;
 import com.checkout.payment.observability.LatencyWindow;
+import com.checkout.payment.runtime.InflightDeadlines;
 import com.checkout.payment.runtime.Settings;
 import com.checkout.payment.runtime.Snapshot;
 import com.checkout.resilience.BreakerState;
@@ -30,7 +32,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +52,22 @@ public final class GatewayApp {
     private static final String ANSWERED = "gateway.answered";
     private static final long DRAIN_LIMIT = 1024 * 1024;
 
+    // Jetty's DEFAULT plus the three encodings a key needs in GET /payments/{idempotencyKey}: %2F
+    // (a '/' inside the segment), %25 (a '%') and %5C (a backslash). Javalin's own default is LEGACY,
+    // which lets far more through (%u0000 escapes, %2E%2E, empty segments) and was a 500 on
+    // "%u002F". Routing reads the raw path, so an encoded '/' never splits the segment.
+    static final UriCompliance KEY_PATHS = UriCompliance.DEFAULT.with("gateway-key-paths",
+            UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+            UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS);
+
     private final PaymentService payments;
     private final Settings settings;
     private final GatewayMetrics metrics;
     private final LatencyWindow latency;
     private final LongSupplier nowMillis;
     private final byte[] openapi;
+    private final InflightDeadlines deadlines = new InflightDeadlines();
+    private final AtomicReference<Server> jetty = new AtomicReference<>();
     private final Javalin javalin;
 
     /** A route's work: the answer to send, or an {@link ApiException}. */
@@ -81,6 +97,14 @@ public final class GatewayApp {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(KEY_PATHS));
+            config.jetty.modifyServer(server -> {
+                // Counts the requests in flight; once stopping, Jetty closes the listener and this
+                // answers 503 to new requests on open connections while those finish.
+                server.insertHandler(new GracefulHandler());
+                server.setErrorHandler(new JsonErrorHandler());
+                jetty.set(server);
+            });
             config.routes.post("/payments", timed("POST /payments", this::pay));
             config.routes.get("/payments/{idempotencyKey}",
                     timed("GET /payments/{idempotencyKey}", this::status));
@@ -117,9 +141,33 @@ public final class GatewayApp {
         return javalin.port();
     }
 
-    /** Stops serving. */
-    public void stop() {
-        javalin.stop();
+    /**
+     * Stops gracefully: no new connection is accepted and a new request on an open one gets 503,
+     * while every request in flight runs to its answer — for as long as the latest of their
+     * deadlines needs, but at most {@code capMs}; then whatever still runs is cut off.
+     *
+     * @param capMs the most to wait for the requests in flight
+     * @return whether every request in flight finished before the wait ran out
+     */
+    public boolean stop(long capMs) {
+        int inflight = deadlines.size();
+        long timeoutMs = deadlines.stopTimeoutMs(nowMillis.getAsLong(), capMs);
+        Server server = jetty.get();
+        if (server != null) {
+            server.setStopTimeout(timeoutMs);
+        }
+        LOG.atInfo().setMessage("draining").addKeyValue("inflight", inflight)
+                .addKeyValue("stop_timeout_ms", timeoutMs).addKeyValue("cap_ms", capMs).log();
+        try {
+            javalin.stop();
+            return true;
+        } catch (RuntimeException e) {
+            // Jetty stops everything, then reports that the graceful wait ran out.
+            LOG.atWarn().setMessage("drain_cut_short").addKeyValue("stop_timeout_ms", timeoutMs)
+                    .addKeyValue("still_inflight", deadlines.size()).addKeyValue("reason", String.valueOf(e.getCause()))
+                    .log();
+            return false;
+        }
     }
 
     private Reply pay(Context ctx) throws InterruptedException {
@@ -127,15 +175,26 @@ public final class GatewayApp {
         String key = IdempotencyKeys.require(ctx.header(IdempotencyKeys.HEADER),
                 "/headers/" + IdempotencyKeys.HEADER);
         long deadlineAt = deadline(ctx, arrival);
-        byte[] body = readBody(ctx);
-        PaymentRequest request = PaymentRequestParser.parse(body);
-        return payments.pay(key, request, canonicalHash(body), deadlineAt);
+        long tracked = deadlines.add(deadlineAt);
+        try {
+            byte[] body = readBody(ctx);
+            PaymentRequest request = PaymentRequestParser.parse(body);
+            return payments.pay(key, request, canonicalHash(body), deadlineAt);
+        } finally {
+            deadlines.remove(tracked);
+        }
     }
 
     private Reply status(Context ctx) throws InterruptedException {
         long arrival = nowMillis.getAsLong();
         String key = IdempotencyKeys.require(ctx.pathParam("idempotencyKey"), "/path/idempotencyKey");
-        return payments.status(key, deadline(ctx, arrival));
+        long deadlineAt = deadline(ctx, arrival);
+        long tracked = deadlines.add(deadlineAt);
+        try {
+            return payments.status(key, deadlineAt);
+        } finally {
+            deadlines.remove(tracked);
+        }
     }
 
     private Reply health(Context ctx) {
@@ -169,11 +228,13 @@ public final class GatewayApp {
         try {
             return Deadline.fromHeader(arrival, ctx.header(Deadline.HEADER), deadlineMs);
         } catch (DeadlineExceededException e) {
-            throw new ApiException(ErrorClass.DEADLINE_EXCEEDED, 504, e.getMessage(),
-                    List.of(new Detail("/headers/" + Deadline.HEADER, e.getMessage())));
+            String header = ctx.header(Deadline.HEADER);
+            throw new ApiException(ErrorClass.DEADLINE_EXCEEDED, 504, PaymentMessages.deadlineOver(header),
+                    List.of(new Detail("/headers/" + Deadline.HEADER, Deadline.HEADER + " is " + header
+                            + "; expected a positive number of milliseconds")));
         } catch (ResilienceException e) {
-            throw ApiException.invalid(e.getMessage(),
-                    List.of(new Detail("/headers/" + Deadline.HEADER, e.getMessage())));
+            String problem = PaymentMessages.withoutClass(e);
+            throw ApiException.invalid(problem, List.of(new Detail("/headers/" + Deadline.HEADER, problem)));
         }
     }
 
@@ -237,7 +298,9 @@ public final class GatewayApp {
                         false, "error", e.errorClass().name());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                reply = reply(503, ErrorClass.INTERNAL, "the gateway is stopping", List.of());
+                reply = reply(503, ErrorClass.INTERNAL, "The gateway stopped while handling the request, so a payment"
+                        + " in it may have been charged: do not retry it under a new Idempotency-Key; "
+                        + PaymentMessages.LOOKUP + " settles its outcome.", List.of());
             } catch (Exception e) {
                 LOG.atError().setMessage("unhandled_error").addKeyValue("route", route).setCause(e).log();
                 reply = reply(500, ErrorClass.INTERNAL, "internal error", List.of());

@@ -7,18 +7,30 @@ import java.util.List;
 
 /**
  * The command line: {@code --host H --port P --provider-url URL [--config PATH]
- * [--reload-interval-ms N]}.
+ * [--reload-interval-ms N] [--stop-grace-ms N]}.
  *
  * @param host the address to bind (default 127.0.0.1)
  * @param port the port; 0 picks a free one (default 0)
  * @param providerUrl the payment provider's base URL (required)
  * @param config the config file, or null to resolve it as config/LOADING.md says
  * @param reloadIntervalMs how often the config file is polled (default 1000)
+ * @param stopGraceMs the most a stop waits for the requests in flight (default
+ *     {@link #DEFAULT_STOP_GRACE_MS})
  */
-public record GatewayOptions(String host, int port, URI providerUrl, Path config, long reloadIntervalMs) {
+public record GatewayOptions(String host, int port, URI providerUrl, Path config, long reloadIntervalMs,
+        long stopGraceMs) {
+    /**
+     * 25 s: Kubernetes sends SIGKILL 30 s (its default terminationGracePeriodSeconds) after
+     * SIGTERM, so waiting longer would only be cut short; the 5 s left over stop the JVM and flush
+     * the logs. 25 s still covers a whole attempt in progress (timeout_ms is 20 s) and its answer.
+     * A pod given a longer grace period raises it with {@code --stop-grace-ms}.
+     */
+    public static final long DEFAULT_STOP_GRACE_MS = 25_000L;
+
     /** How to call the gateway, for usage errors. */
     public static final String USAGE = "usage: java -jar payment-gateway.jar --provider-url URL"
-            + " [--host 127.0.0.1] [--port 0] [--config PATH] [--reload-interval-ms 1000]";
+            + " [--host 127.0.0.1] [--port 0] [--config PATH] [--reload-interval-ms 1000]"
+            + " [--stop-grace-ms " + DEFAULT_STOP_GRACE_MS + "]";
 
     /**
      * Parses the arguments; {@code --name value} and {@code --name=value} both work.
@@ -33,6 +45,7 @@ public record GatewayOptions(String host, int port, URI providerUrl, Path config
         URI provider = null;
         Path config = null;
         Long interval = 1000L;
+        Long stopGrace = DEFAULT_STOP_GRACE_MS;
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
@@ -56,6 +69,10 @@ public record GatewayOptions(String host, int port, URI providerUrl, Path config
                     Integer ms = number(name, value, 10, Integer.MAX_VALUE, problems);
                     interval = ms == null ? null : ms.longValue();
                 }
+                case "--stop-grace-ms" -> {
+                    Integer ms = number(name, value, 0, 600_000, problems);
+                    stopGrace = ms == null ? null : ms.longValue();
+                }
                 default -> problems.add("unknown option " + name);
             }
         }
@@ -65,7 +82,7 @@ public record GatewayOptions(String host, int port, URI providerUrl, Path config
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        return new GatewayOptions(host, port, provider, config, interval);
+        return new GatewayOptions(host, port, provider, config, interval, stopGrace);
     }
 
     private static Integer number(String name, String value, int min, int max, List<String> problems) {

@@ -37,14 +37,16 @@ public final class GatewayServer implements AutoCloseable {
     private final Settings settings;
     private final GatewayMetrics metrics;
     private final String host;
+    private final long stopGraceMs;
 
     private GatewayServer(GatewayApp app, ConfigReloader reloader, Settings settings,
-            GatewayMetrics metrics, String host) {
+            GatewayMetrics metrics, String host, long stopGraceMs) {
         this.app = app;
         this.reloader = reloader;
         this.settings = settings;
         this.metrics = metrics;
         this.host = host;
+        this.stopGraceMs = stopGraceMs;
     }
 
     /**
@@ -74,7 +76,7 @@ public final class GatewayServer implements AutoCloseable {
                 .start(options.host(), options.port());
         ConfigReloader reloader = new ConfigReloader(configPath, settings, metrics);
         reloader.start(options.reloadIntervalMs());
-        return new GatewayServer(app, reloader, settings, metrics, options.host());
+        return new GatewayServer(app, reloader, settings, metrics, options.host(), options.stopGraceMs());
     }
 
     // Runs under the breaker's lock: a counter and one log line, nothing that waits.
@@ -133,9 +135,19 @@ public final class GatewayServer implements AutoCloseable {
         return reloader.poll();
     }
 
+    /**
+     * Stops gracefully: stops polling the config, takes no new requests and lets the ones in
+     * flight finish (bounded by their deadlines and {@code --stop-grace-ms}).
+     *
+     * @return whether every request in flight finished
+     */
+    public boolean stop() {
+        reloader.close();
+        return app.stop(stopGraceMs);
+    }
+
     @Override
     public void close() {
-        reloader.close();
-        app.stop();
+        stop();
     }
 }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar payment-gateway.jar --provider-url URL [--host H] [--port P] [--config PATH]
  * [--reload-interval-ms N]}: parses the arguments, loads the config and starts the gateway. Prints
  * one JSON line {@code {"event":"listening",...}} to stdout once it serves; logs are JSON lines on
- * stderr. Exit code 2 for bad arguments or an invalid config; SIGTERM stops it gracefully.
+ * stderr. Exit code 2 for bad arguments or an invalid config. SIGTERM stops it gracefully: no new
+ * requests, the ones in flight answered, then exit code 0 (1 if the stop's bound cut one short).
  */
 public final class PaymentGateway {
     private static final Logger LOG = LoggerFactory.getLogger(PaymentGateway.class);
@@ -68,9 +69,15 @@ public final class PaymentGateway {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.atInfo().setMessage("stopping").log();
-            server.close();
-            LOG.atInfo().setMessage("stopped").log();
+            boolean drained = server.stop();
+            LOG.atInfo().setMessage("stopped").addKeyValue("drained", drained).log();
             stopped.countDown();
+            System.out.flush();
+            System.err.flush();
+            // The JVM would exit 143 for SIGTERM whatever the hooks did; a stop that answered
+            // every request in flight is a clean exit, and halt is the one way to say so from a
+            // hook (exit would block). Nothing else registers a hook that must still run.
+            Runtime.getRuntime().halt(drained ? 0 : 1);
         }, "shutdown"));
         LOG.atInfo().setMessage("started")
                 .addKeyValue("host", server.host()).addKeyValue("port", server.port())

@@ -60,12 +60,14 @@ public final class PaymentService {
             throws InterruptedException {
         IdempotencyStore.Claim claim = store.claim(key, requestHash, request);
         if (claim instanceof IdempotencyStore.PayloadMismatch) {
-            return PaymentAnswers.error(422, ErrorClass.IDEMPOTENCY_CONFLICT, "Idempotency-Key "
-                    + key + " was used with a different payload; expected the same body or a new key");
+            return PaymentAnswers.error(422, ErrorClass.IDEMPOTENCY_CONFLICT, "Idempotency-Key " + key
+                    + " already names a payment with a different body, so this request did nothing: send the"
+                    + " same body again, or use a new Idempotency-Key for a new payment.");
         }
         if (claim instanceof IdempotencyStore.InFlight) {
-            return PaymentAnswers.error(409, ErrorClass.IDEMPOTENCY_CONFLICT, "a payment with "
-                    + "Idempotency-Key " + key + " is still in flight; ask GET /payments/" + key);
+            return PaymentAnswers.error(409, ErrorClass.IDEMPOTENCY_CONFLICT, "A payment with Idempotency-Key "
+                    + key + " is still in flight, so this request did nothing: do not retry it under a new"
+                    + " Idempotency-Key; " + PaymentMessages.LOOKUP + " tells its outcome once it ends.");
         }
         if (claim instanceof IdempotencyStore.Replay replay) {
             PaymentRecord record = replay.record();
@@ -87,8 +89,8 @@ public final class PaymentService {
                 // Interrupted or a bug: attempts may have gone out, so the key is unknown, never
                 // pending for ever; the next request with it reconciles first.
                 store.complete(run.record(), run.record().settled(State.UNKNOWN,
-                        PaymentAnswers.paymentError(ErrorClass.INTERNAL, "the payment was interrupted; "
-                                + "ask GET /payments/" + key, State.UNKNOWN), run.record().attempts()));
+                        PaymentAnswers.paymentError(ErrorClass.INTERNAL, PaymentMessages.interrupted(),
+                                State.UNKNOWN), run.record().attempts()));
             }
         }
     }
@@ -108,7 +110,8 @@ public final class PaymentService {
             return statusReply(PaymentAnswers.status(local.get()), local.get().state());
         }
         PaymentRecord unknown = local.orElse(null);
-        CallResult<ProviderAnswer> lookup = provider.lookup(settings.current(), key, deadlineAtMs);
+        Snapshot snapshot = settings.current();
+        CallResult<ProviderAnswer> lookup = provider.lookup(snapshot, key, deadlineAtMs);
         Optional<ProviderAnswer> found = lookup.isSuccess() ? lookup.answer() : Optional.empty();
         if (found.isPresent()) {
             ProviderAnswer charge = found.get();
@@ -126,8 +129,9 @@ public final class PaymentService {
         }
         if (lookup.errorClass().orElse(null) == ErrorClass.NOT_FOUND) {
             if (unknown == null) {
-                return PaymentAnswers.error(404, ErrorClass.NOT_FOUND, "no payment with Idempotency-Key "
-                        + key + " here or at the provider");
+                return PaymentAnswers.error(404, ErrorClass.NOT_FOUND, "Neither the gateway nor the payment"
+                        + " provider knows a payment with Idempotency-Key " + key + ", so nothing was charged under it:"
+                        + " paying with it is safe.");
             }
             PaymentRecord failed = unknown.settled(State.FAILED, neverCharged(unknown), unknown.attempts());
             store.settle(unknown, failed);
@@ -135,8 +139,8 @@ public final class PaymentService {
             return statusReply(PaymentAnswers.status(failed), State.FAILED);
         }
         ResilienceException error = lookup.error().orElseThrow();
-        return statusReply(PaymentAnswers.unknown(key, unknown, error.errorClass(),
-                "the provider could not be asked: " + error.getMessage()), State.UNKNOWN);
+        return statusReply(PaymentAnswers.unknown(key, unknown, error.errorClass(), PaymentMessages.lookupFailed(
+                error, lookup, snapshot.config().settings().payment().timeoutMs())), State.UNKNOWN);
     }
 
     private Reply reconcileThenCharge(IdempotencyStore.Run run, Snapshot snapshot,
@@ -156,9 +160,10 @@ public final class PaymentService {
                 return PaymentAnswers.reply(answer, state, false);
             }
             store.complete(claimed, previous);
-            return PaymentAnswers.error(409, ErrorClass.IDEMPOTENCY_CONFLICT, "the provider is still "
-                    + "processing a charge with Idempotency-Key " + key + " (" + chargeStatus
-                    + "); ask GET /payments/" + key + " later");
+            return PaymentAnswers.error(409, ErrorClass.IDEMPOTENCY_CONFLICT, "The payment provider is still"
+                    + " processing the charge with Idempotency-Key " + key + " (status " + chargeStatus + "), so the"
+                    + " payment may yet be charged: do not retry it under a new Idempotency-Key; ask "
+                    + PaymentMessages.LOOKUP + " again later.");
         }
         if (lookup.errorClass().orElse(null) == ErrorClass.NOT_FOUND) {
             LOG.atInfo().setMessage("payment_rerun").addKeyValue("key", key)
@@ -188,7 +193,8 @@ public final class PaymentService {
             // connection, a 5xx, a 409 in flight). A re-run follows the provider's word that the
             // earlier runs charged nothing, so only this run's attempts count.
             state = run.maybeCharged() ? State.UNKNOWN : State.FAILED;
-            answer = PaymentAnswers.paymentError(error.errorClass(), message(error, state), state);
+            answer = PaymentAnswers.paymentError(error.errorClass(), PaymentMessages.chargeEnded(error, result,
+                    state, snapshot.config().settings().payment().timeoutMs()), state);
         }
         store.complete(claimed, claimed.settled(state, answer, attempts));
         if (claimed.attempts() == 0) {
@@ -206,21 +212,12 @@ public final class PaymentService {
         return PaymentAnswers.reply(answer, state, false);
     }
 
-    private static String message(ResilienceException error, State state) {
-        String advice = state == State.UNKNOWN
-                ? "; the payment may have been charged: do not retry, ask GET /payments/{key}"
-                : "; nothing was charged";
-        return error.getMessage() + advice;
-    }
-
     private static StoredAnswer neverCharged(PaymentRecord unknown) {
         StoredAnswer before = unknown.answer();
         ObjectNode body = before.body().deepCopy();
         body.put("status", State.FAILED.wireName());
         if (body.path("error").isObject()) {
-            ((ObjectNode) body.get("error")).put("message",
-                    body.path("error").path("message").asText()
-                            + " (settled: the provider has no charge for this key, nothing was charged)");
+            ((ObjectNode) body.get("error")).put("message", PaymentMessages.neverCharged());
         }
         return new StoredAnswer(before.httpStatus(), body);
     }

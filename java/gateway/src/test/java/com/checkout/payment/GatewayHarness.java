@@ -14,14 +14,19 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * A real gateway on 127.0.0.1 in front of a real HTTP upstream (MockWebServer) that plays the
  * provider; every answer the tests read is checked against openapi.json on the way.
  */
 final class GatewayHarness implements AutoCloseable {
+    /** The kernel's "CLASS: …" prefix, which error.class already carries. */
+    static final Pattern CLASS_PREFIX = Pattern.compile("\\b[A-Z][A-Z_]{3,}: ");
+
     static final String PAYMENT = "{\"order_id\":\"order-17\",\"amount_minor\":1999,\"currency\":\"EUR\","
             + "\"payment_token\":\"tok_visa_4242\"}";
 
@@ -38,6 +43,10 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     GatewayHarness(Path configFile) {
+        this(configFile, GatewayOptions.DEFAULT_STOP_GRACE_MS);
+    }
+
+    GatewayHarness(Path configFile, long stopGraceMs) {
         this.configFile = configFile;
         try {
             provider.start(InetAddress.getLoopbackAddress(), 0);
@@ -46,7 +55,8 @@ final class GatewayHarness implements AutoCloseable {
         }
         URI providerUrl = URI.create("http://127.0.0.1:" + provider.getPort());
         // Reload polls are driven by the tests (reloadNow) unless a test starts its own.
-        GatewayOptions options = new GatewayOptions("127.0.0.1", 0, providerUrl, configFile, 3_600_000L);
+        GatewayOptions options = new GatewayOptions("127.0.0.1", 0, providerUrl, configFile, 3_600_000L,
+                stopGraceMs);
         gateway = GatewayServer.start(options, ConfigLoader.load(configFile), () -> configFile);
     }
 
@@ -74,8 +84,23 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     Answer status(String key) {
-        return send(HttpRequest.newBuilder(url("/payments/" + key)).GET().build(),
+        return send(HttpRequest.newBuilder(url("/payments/" + pathSegment(key))).GET().build(),
                 "GET", "/payments/{idempotencyKey}");
+    }
+
+    /** RFC 3986: every byte outside the unreserved set percent-encoded, as a client should. */
+    static String pathSegment(String key) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xFF);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_' || c == '~') {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xFF));
+            }
+        }
+        return out.toString();
     }
 
     Answer get(String path) {
@@ -99,6 +124,11 @@ final class GatewayHarness implements AutoCloseable {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode body = Json.MAPPER.readTree(response.body());
             OpenApi.assertConforms(method, template, response.statusCode(), body);
+            JsonNode message = body.at("/error/message");
+            if (message.isTextual()) {
+                Assertions.assertFalse(CLASS_PREFIX.matcher(message.asText()).find(),
+                        () -> "the message repeats a class prefix: " + message.asText());
+            }
             return new Answer(response.statusCode(), body, response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

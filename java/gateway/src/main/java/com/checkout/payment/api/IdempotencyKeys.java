@@ -2,7 +2,11 @@ package com.checkout.payment.api;
 
 import java.util.List;
 
-/** The Idempotency-Key header's rules: required, 1-255 visible ASCII characters. */
+/**
+ * The Idempotency-Key header's rules: required, 1-255 visible ASCII characters, and not "." or
+ * ".." — every key POST /payments accepts can be named in GET /payments/{idempotencyKey} once
+ * percent-encoded (RFC 3986), except the two dot segments, which URL normalisation removes.
+ */
 public final class IdempotencyKeys {
     /** The header naming a payment, sent unchanged to the provider on every attempt. */
     public static final String HEADER = "Idempotency-Key";
@@ -42,6 +46,12 @@ public final class IdempotencyKeys {
                 return HEADER + " has the character U+" + String.format("%04X", (int) c) + " at index "
                         + i + "; expected only visible ASCII characters (0x21-0x7E)";
             }
+        }
+        // A client library and the provider's URL resolution both drop a "." or ".." segment
+        // (RFC 3986 §5.2.4), so such a key could be paid but never looked up.
+        if (key.equals(".") || key.equals("..")) {
+            return HEADER + " is \"" + key + "\"; expected a key other than \".\" or \"..\", which a URL"
+                    + " path cannot carry as GET /payments/{idempotencyKey}";
         }
         return null;
     }

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -27,6 +28,14 @@ public final class GatewayMetrics {
     // The shared buckets of config/METRICS.md, in seconds.
     private static final Duration[] BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
             2.5, 5, 10, 15, 20, 30, 60);
+
+    // SEMANTICS.md §3: the only transitions the breaker's one door makes.
+    private static final List<List<BreakerState>> TRANSITIONS = List.of(
+            List.of(BreakerState.CLOSED, BreakerState.OPEN),
+            List.of(BreakerState.OPEN, BreakerState.HALF_OPEN),
+            List.of(BreakerState.HALF_OPEN, BreakerState.CLOSED),
+            List.of(BreakerState.HALF_OPEN, BreakerState.OPEN));
+    private static final List<String> PAYMENT_STATUSES = List.of("authorised", "declined", "unknown", "failed");
 
     private final PrometheusMeterRegistry registry =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -50,6 +59,15 @@ public final class GatewayMetrics {
         Gauge.builder("checkout.inflight.requests", inflight, AtomicInteger::get)
                 .description("requests being handled now")
                 .register(registry);
+        // Every counter whose labels are known up front exists at 0 from the start: Prometheus'
+        // increase() needs a sample before the first event, or the first breaker trip, the
+        // first refused reload or the first unknown payment is invisible to alerts.
+        for (List<BreakerState> pair : TRANSITIONS) {
+            transitions(pair.get(0), pair.get(1));
+        }
+        reloads(true);
+        reloads(false);
+        PAYMENT_STATUSES.forEach(this::paymentOutcomes);
     }
 
     /**
@@ -127,12 +145,14 @@ public final class GatewayMetrics {
      * @param transition the event from the breaker's one door
      */
     public void transition(Transition transition) {
-        Counter.builder("checkout.breaker.transitions")
+        transitions(transition.from(), transition.to()).increment();
+    }
+
+    private Counter transitions(BreakerState from, BreakerState to) {
+        return Counter.builder("checkout.breaker.transitions")
                 .description("breaker transitions")
-                .tags("upstream", UPSTREAM, "from", transition.from().wireName(),
-                        "to", transition.to().wireName())
-                .register(registry)
-                .increment();
+                .tags("upstream", UPSTREAM, "from", from.wireName(), "to", to.wireName())
+                .register(registry);
     }
 
     /**
@@ -141,11 +161,14 @@ public final class GatewayMetrics {
      * @param success whether the new config was put in force
      */
     public void reload(boolean success) {
-        Counter.builder("checkout.config.reloads")
+        reloads(success).increment();
+    }
+
+    private Counter reloads(boolean success) {
+        return Counter.builder("checkout.config.reloads")
                 .description("config reload attempts")
                 .tag("result", success ? "success" : "failure")
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     /**
@@ -170,11 +193,14 @@ public final class GatewayMetrics {
      * @param status {@code authorised}, {@code declined}, {@code unknown} or {@code failed}
      */
     public void paymentOutcome(String status) {
-        Counter.builder("checkout.payment.outcomes")
+        paymentOutcomes(status).increment();
+    }
+
+    private Counter paymentOutcomes(String status) {
+        return Counter.builder("checkout.payment.outcomes")
                 .description("payment outcomes as first reported")
                 .tag("status", status)
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     /**

@@ -1,0 +1,174 @@
+package com.checkout.payment;
+
+import com.checkout.payment.idempotency.PaymentRecord.State;
+import com.checkout.payment.provider.ProviderAnswer;
+import com.checkout.resilience.CallResult;
+import com.checkout.resilience.CircuitOpenException;
+import com.checkout.resilience.ErrorClass;
+import com.checkout.resilience.ResilienceException;
+import java.net.ConnectException;
+import java.util.Locale;
+
+/**
+ * The {@code error.message} of the gateway's answers: one sentence saying what happened, whether
+ * the payment may have been charged, and whether retrying is safe. The kernel's messages (which
+ * start with the class, e.g. "DEADLINE_EXCEEDED: …", and speak of clocks and milli-tokens) stay
+ * in the logs; {@code error.class} already names the class.
+ */
+final class PaymentMessages {
+    /** Where an unknown outcome is settled. */
+    static final String LOOKUP = "GET /payments/{idempotencyKey}";
+
+    private static final String MAY_HAVE_CHARGED = "so the payment may have been charged: do not retry it under a"
+            + " new Idempotency-Key; " + LOOKUP + " settles its outcome";
+    private static final String SAFE_WITH_NEW_KEY = "so nothing was charged: retrying under a new Idempotency-Key"
+            + " is safe (this key keeps this answer)";
+
+    private PaymentMessages() {}
+
+    /**
+     * A charge that ended without an authorisation or a decline.
+     *
+     * @param error how the call loop ended
+     * @param result the call loop's result (attempts, the deciding answer)
+     * @param state {@code UNKNOWN} when an attempt may have charged, else {@code FAILED}
+     * @param timeoutMs the attempt timeout in force ({@code payment.timeout_ms})
+     * @return the sentence
+     */
+    static String chargeEnded(ResilienceException error, CallResult<ProviderAnswer> result, State state,
+            long timeoutMs) {
+        String what = what(error, result, timeoutMs, "charge");
+        if (state == State.UNKNOWN) {
+            return sentence(what + ", " + MAY_HAVE_CHARGED);
+        }
+        return sentence(what + ", " + nothingCharged(error));
+    }
+
+    /**
+     * {@code GET /payments/{key}} could not ask the provider.
+     *
+     * @param error how the lookup ended
+     * @param result the lookup's result
+     * @param timeoutMs the attempt timeout in force
+     * @return the sentence
+     */
+    static String lookupFailed(ResilienceException error, CallResult<ProviderAnswer> result, long timeoutMs) {
+        return sentence("this payment's outcome is still unknown because the provider could not be asked ("
+                + what(error, result, timeoutMs, "lookup") + "): do not retry it under a new Idempotency-Key;"
+                + " ask " + LOOKUP + " again later");
+    }
+
+    /** A record once unknown that the provider says it never charged. */
+    static String neverCharged() {
+        return sentence("the payment provider has no charge for this Idempotency-Key, " + SAFE_WITH_NEW_KEY);
+    }
+
+    /** The thread running a payment was interrupted: attempts may have gone out. */
+    static String interrupted() {
+        return sentence("the gateway stopped while the payment was in flight, " + MAY_HAVE_CHARGED);
+    }
+
+    /**
+     * {@code X-Deadline-Ms} ≤ 0: the caller has stopped waiting, nothing was done.
+     *
+     * @param header the header's value
+     * @return the sentence
+     */
+    static String deadlineOver(String header) {
+        return sentence("X-Deadline-Ms is " + header + ", so the caller had stopped waiting and the payment provider"
+                + " was not called: nothing was charged and retrying with a positive X-Deadline-Ms is safe");
+    }
+
+    /**
+     * What the kernel said, without the class it puts in front (the body's {@code error.class}
+     * names it already).
+     *
+     * @param error a kernel failure
+     * @return its message without the "CLASS: " prefix
+     */
+    static String withoutClass(ResilienceException error) {
+        String message = error.getMessage();
+        String prefix = error.errorClass().name() + ": ";
+        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    }
+
+    private static String what(ResilienceException error, CallResult<ProviderAnswer> result, long timeoutMs,
+            String operation) {
+        int n = result.attempts();
+        Integer http = result.answer().map(ProviderAnswer::status).orElse(null);
+        return switch (error.errorClass()) {
+            case TIMEOUT -> "the payment provider did not answer attempt " + n + " within " + timeoutMs + " ms";
+            case CONNECTION -> refused(error)
+                    ? "the payment provider could not be reached (attempt " + n + ")"
+                    : "the connection to the payment provider broke before it answered attempt " + n;
+            case UPSTREAM_UNAVAILABLE -> http != null && (http < 200 || http >= 300)
+                    ? "the payment provider answered attempt " + n + " with HTTP " + http
+                    : "the payment provider answered attempt " + n + " with a reply the gateway cannot read";
+            case OVERLOADED -> "the payment provider shed attempt " + n + " for load (HTTP " + http + ")";
+            case CIRCUIT_OPEN -> "the gateway's circuit breaker is open because the payment provider kept failing,"
+                    + " and the provider was not called";
+            case HALF_OPEN_LIMIT -> "every trial slot of the gateway's half-open circuit breaker is taken while it"
+                    + " tests whether the payment provider has recovered, and the provider was not called";
+            case RETRY_BUDGET_EXHAUSTED -> "attempt " + n + " to the payment provider failed ("
+                    + failure(error.getCause()) + ") and the gateway's retry budget allows no retry right now";
+            case DEADLINE_EXCEEDED -> deadline(error, n);
+            case INVALID_REQUEST -> "the payment provider refused the " + operation + " as invalid (HTTP " + http + ")";
+            case IDEMPOTENCY_CONFLICT -> http != null && http == 409
+                    ? "the payment provider is still processing a charge with this Idempotency-Key"
+                    : "the payment provider holds a different payment under this Idempotency-Key (HTTP " + http + ")";
+            default -> "attempt " + n + " to the payment provider ended " + error.errorClass().name()
+                    + (http == null ? "" : " (HTTP " + http + ")");
+        };
+    }
+
+    // The kernel ends DEADLINE_EXCEEDED three ways: before any attempt, when an attempt's timeout
+    // cut by the deadline ran out (its cause is the attempt's exception), or when no time was left
+    // for a retry (its cause is the failed attempt's ResilienceException).
+    private static String deadline(ResilienceException error, int n) {
+        if (n == 0) {
+            return "the request's deadline left no time to call the payment provider";
+        }
+        if (error.getCause() instanceof ResilienceException failed) {
+            return "the request's deadline left no time to retry after attempt " + n + " failed ("
+                    + failure(failed) + ")";
+        }
+        return "the request's deadline ran out while attempt " + n + " waited for the payment provider";
+    }
+
+    private static String nothingCharged(ResilienceException error) {
+        return switch (error.errorClass()) {
+            case INVALID_REQUEST, IDEMPOTENCY_CONFLICT, NOT_FOUND ->
+                    "so nothing was charged: retrying the same payment fails the same way";
+            case CIRCUIT_OPEN -> error instanceof CircuitOpenException open
+                    ? "so nothing was charged: retrying under a new Idempotency-Key is safe, and the breaker tries"
+                            + " the provider again in " + open.retryAfterMs() + " ms"
+                    : SAFE_WITH_NEW_KEY;
+            default -> SAFE_WITH_NEW_KEY;
+        };
+    }
+
+    private static String failure(Throwable cause) {
+        if (!(cause instanceof ResilienceException failed)) {
+            return "no answer";
+        }
+        return switch (failed.errorClass()) {
+            case TIMEOUT -> "no answer in time";
+            case CONNECTION -> "connection failed";
+            case UPSTREAM_UNAVAILABLE -> "server error";
+            default -> failed.errorClass().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        };
+    }
+
+    private static boolean refused(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String sentence(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1) + ".";
+    }
+}

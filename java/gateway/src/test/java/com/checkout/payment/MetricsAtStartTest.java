@@ -1,0 +1,57 @@
+package com.checkout.payment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A counter Prometheus first sees at 1 has no earlier sample, so {@code increase()} misses the
+ * first event: every counter whose labels are known up front must be scraped at 0 from start-up.
+ */
+class MetricsAtStartTest {
+    @TempDir
+    Path dir;
+
+    private static final String COMMON = "service=\"gateway\"";
+
+    @Test
+    void everyCounterWithKnownLabelsIsScrapedAtZeroRightAfterStart() {
+        try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
+            String metrics = harness.metrics();
+
+            List<String> zeroes = List.of(
+                    "checkout_breaker_transitions_total{from=\"closed\"," + COMMON + ",to=\"open\",upstream=\"provider\"} 0.0",
+                    "checkout_breaker_transitions_total{from=\"open\"," + COMMON + ",to=\"half_open\",upstream=\"provider\"} 0.0",
+                    "checkout_breaker_transitions_total{from=\"half_open\"," + COMMON + ",to=\"closed\",upstream=\"provider\"} 0.0",
+                    "checkout_breaker_transitions_total{from=\"half_open\"," + COMMON + ",to=\"open\",upstream=\"provider\"} 0.0",
+                    "checkout_config_reloads_total{result=\"success\"," + COMMON + "} 0.0",
+                    "checkout_config_reloads_total{result=\"failure\"," + COMMON + "} 0.0",
+                    "checkout_retries_total{" + COMMON + ",upstream=\"provider\"} 0.0",
+                    "checkout_payment_outcomes_total{" + COMMON + ",status=\"authorised\"} 0.0",
+                    "checkout_payment_outcomes_total{" + COMMON + ",status=\"declined\"} 0.0",
+                    "checkout_payment_outcomes_total{" + COMMON + ",status=\"unknown\"} 0.0",
+                    "checkout_payment_outcomes_total{" + COMMON + ",status=\"failed\"} 0.0");
+            for (String series : zeroes) {
+                assertTrue(metrics.lines().anyMatch(series::equals), series + " is missing from\n" + metrics);
+            }
+            // Only SEMANTICS.md §3's four transitions: no series for a transition that cannot happen.
+            assertEquals(4, metrics.lines().filter(l -> l.startsWith("checkout_breaker_transitions_total{")).count(),
+                    metrics);
+        }
+    }
+
+    @Test
+    void thePreRegisteredCountersAreTheOnesThatCount() {
+        try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
+            harness.gateway.metrics().reload(false);
+
+            String metrics = harness.metrics();
+            assertTrue(metrics.contains("checkout_config_reloads_total{result=\"failure\"," + COMMON + "} 1.0"), metrics);
+            assertTrue(metrics.contains("checkout_config_reloads_total{result=\"success\"," + COMMON + "} 0.0"), metrics);
+        }
+    }
+}
