@@ -1,0 +1,239 @@
+import { DEADLINE_HEADER, ERROR_CLASSES, ResilienceError, isErrorClass, type ErrorClass } from "@checkout/core";
+import { Agent, request } from "undici";
+
+/** What the order service asks the gateway to charge (`POST /payments`, docs/GATEWAY.md). */
+export interface PaymentRequest {
+  /** The gateway's Idempotency-Key: the same on every attempt, and how the payment is looked up later. */
+  readonly paymentKey: string;
+  readonly orderId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  /** Held in memory for this one request, never stored or logged. */
+  readonly paymentToken: string;
+}
+
+/** A definitive answer: the provider authorised or declined the charge. */
+export interface PaymentAnswer {
+  readonly status: "authorised" | "declined";
+  readonly chargeId: string | null;
+  readonly declineReason: string | null;
+}
+
+/** What `GET /payments/{key}` says about a payment; `not_found` means the gateway never took it. */
+export type PaymentLookup = "authorised" | "declined" | "failed" | "unknown" | "pending" | "not_found";
+
+const LOOKUP_STATUSES = new Set<string>(["authorised", "declined", "failed", "unknown", "pending"]);
+
+// The request cannot have left this process: nothing was connected (or it was refused before
+// sending), so nothing was charged.
+const NOT_CONNECTED = new Set([
+  "UND_ERR_INVALID_ARG",
+  "ERR_INVALID_URL",
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/**
+ * An attempt that ended without a definitive answer, classified at the call site (SEMANTICS.md §6).
+ * `maybeCharged` says whether the gateway may have charged: then the payment is unknown and only
+ * reconciliation may settle it, never a second charge.
+ */
+export class GatewayError extends ResilienceError {
+  override readonly name = "GatewayError";
+  readonly maybeCharged: boolean;
+  /** The gateway's HTTP status, `null` when it did not answer. */
+  readonly status: number | null;
+
+  constructor(
+    errorClass: ErrorClass,
+    message: string,
+    options: { maybeCharged: boolean; status?: number; retryable?: boolean },
+  ) {
+    super(errorClass, message, options.retryable ?? ERROR_CLASSES[errorClass].retryable);
+    this.maybeCharged = options.maybeCharged;
+    this.status = options.status ?? null;
+  }
+}
+
+/**
+ * The gateway's HTTP API, one attempt per call: the resilience kernel decides about retries.
+ *
+ * undici's `request` rather than `fetch`: fetch refuses the ports of its "bad port" list and wraps
+ * every transport error in one TypeError, while a payment call must tell "never connected" (safe to
+ * resend, surely not charged) from "broke after sending" (unknown).
+ */
+export class GatewayClient {
+  readonly #baseUrl: string;
+  readonly #agent = new Agent();
+
+  constructor(baseUrl: string) {
+    this.#baseUrl = baseUrl.replace(/\/+$/, "");
+  }
+
+  /** Closes the kept-alive connections (at shutdown, after the last call). */
+  close(): Promise<void> {
+    return this.#agent.close();
+  }
+
+  get baseUrl(): string {
+    return this.#baseUrl;
+  }
+
+  /** One `POST /payments` attempt that gives up after `timeoutMs` (also its `X-Deadline-Ms`). */
+  async pay(request: PaymentRequest, timeoutMs: number): Promise<PaymentAnswer> {
+    const { status, body, retryAfter } = await this.#exchange(
+      "POST",
+      "/payments",
+      timeoutMs,
+      { "idempotency-key": request.paymentKey },
+      {
+        order_id: request.orderId,
+        amount_minor: request.amountMinor,
+        currency: request.currency,
+        payment_token: request.paymentToken,
+      },
+    );
+    if (status === 200) {
+      const answer = asRecord(body);
+      if (answer !== null && (answer["status"] === "authorised" || answer["status"] === "declined")) {
+        return {
+          status: answer["status"],
+          chargeId: typeof answer["charge_id"] === "string" ? answer["charge_id"] : null,
+          declineReason: typeof answer["decline_reason"] === "string" ? answer["decline_reason"] : null,
+        };
+      }
+      throw new GatewayError(
+        "UPSTREAM_UNAVAILABLE",
+        "the gateway answered 200 without an authorised or declined status",
+        {
+          maybeCharged: true,
+          status,
+        },
+      );
+    }
+    throw errorAnswer(status, body, retryAfter);
+  }
+
+  /** One `GET /payments/{key}`: what the gateway (asking the provider if need be) knows of the payment. */
+  async lookup(paymentKey: string, timeoutMs: number): Promise<PaymentLookup> {
+    const { status, body, retryAfter } = await this.#exchange(
+      "GET",
+      `/payments/${encodeURIComponent(paymentKey)}`,
+      timeoutMs,
+      {},
+    );
+    const record = asRecord(body);
+    if (
+      status === 200 &&
+      record !== null &&
+      typeof record["status"] === "string" &&
+      LOOKUP_STATUSES.has(record["status"])
+    ) {
+      return record["status"] as PaymentLookup;
+    }
+    // Only the gateway's own NOT_FOUND proves it never took the payment; a bare 404 (a proxy, a
+    // wrong path) proves nothing.
+    const error = errorAnswer(status, body, retryAfter);
+    if (status === 404 && error.errorClass === "NOT_FOUND") {
+      return "not_found";
+    }
+    throw error;
+  }
+
+  async #exchange(
+    method: "GET" | "POST",
+    path: string,
+    timeoutMs: number,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown; retryAfter: boolean }> {
+    let status: number;
+    let text: string;
+    let retryAfter: boolean;
+    try {
+      const response = await request(`${this.#baseUrl}${path}`, {
+        method,
+        headers: {
+          accept: "application/json",
+          [DEADLINE_HEADER.toLowerCase()]: String(timeoutMs),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(timeoutMs),
+        dispatcher: this.#agent,
+      });
+      status = response.statusCode;
+      retryAfter = response.headers["retry-after"] !== undefined;
+      text = await response.body.text();
+    } catch (error) {
+      throw transportError(error, timeoutMs);
+    }
+    let parsed: unknown = null;
+    try {
+      parsed = text === "" ? null : (JSON.parse(text) as unknown);
+    } catch {
+      parsed = null;
+    }
+    return { status, body: parsed, retryAfter };
+  }
+}
+
+function transportError(error: unknown, timeoutMs: number): GatewayError {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "TimeoutError" || name === "AbortError") {
+    return new GatewayError("TIMEOUT", `the gateway did not answer within ${timeoutMs} ms`, { maybeCharged: true });
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  const detail = typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+  if (typeof code === "string" && NOT_CONNECTED.has(code)) {
+    return new GatewayError("CONNECTION", `could not connect to the gateway (${detail})`, { maybeCharged: false });
+  }
+  return new GatewayError("CONNECTION", `the connection to the gateway broke before an answer (${detail})`, {
+    maybeCharged: true,
+  });
+}
+
+/**
+ * An error answer, classified as SEMANTICS.md §6 "At a call site" says: by the body's `error.class`
+ * when that class has a breaker outcome, else by status. The body's `status` (`unknown`/`failed`)
+ * says whether the gateway may have charged; without one, a 5xx or an in-flight conflict may have.
+ */
+function errorAnswer(status: number, body: unknown, retryAfter: boolean): GatewayError {
+  const error = asRecord(asRecord(body)?.["error"]);
+  const bodyClass = error?.["class"];
+  let errorClass: ErrorClass;
+  if (isErrorClass(bodyClass) && ERROR_CLASSES[bodyClass].breaker !== null) {
+    errorClass = bodyClass;
+  } else if (status === 429 || (status === 503 && retryAfter)) {
+    errorClass = "OVERLOADED";
+  } else if (status >= 500) {
+    errorClass = "UPSTREAM_UNAVAILABLE";
+  } else {
+    errorClass = "INVALID_REQUEST";
+  }
+  const paymentStatus = asRecord(body)?.["status"];
+  const maybeCharged =
+    paymentStatus === "unknown" ||
+    (paymentStatus !== "failed" &&
+      (errorClass === "IDEMPOTENCY_CONFLICT" ||
+        errorClass === "TIMEOUT" ||
+        errorClass === "CONNECTION" ||
+        errorClass === "UPSTREAM_UNAVAILABLE"));
+  const message = typeof error?.["message"] === "string" ? error["message"] : `the gateway answered ${status}`;
+  return new GatewayError(errorClass, `gateway ${status}: ${message}`, {
+    maybeCharged,
+    status,
+    ...(error?.["retryable"] === false ? { retryable: false } : {}),
+  });
+}
+
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}

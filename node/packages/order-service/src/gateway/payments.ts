@@ -1,0 +1,168 @@
+import {
+  CircuitBreaker,
+  ResilienceError,
+  ResilientCall,
+  RetryBudget,
+  defaultClassifier,
+  type AttemptVerdict,
+  type ErrorClass,
+  type PaymentSettings,
+  type Settled,
+} from "@checkout/core";
+import type { Logger } from "pino";
+
+import type { Clock } from "../clock.js";
+import type { ConfigHolder } from "../config/configHolder.js";
+import type { Metrics } from "../observability/metrics.js";
+import { GatewayError, type GatewayClient, type PaymentAnswer, type PaymentRequest } from "./gatewayClient.js";
+
+/** How a payment ended, as the order records it. */
+export interface PaymentResult {
+  readonly status: "authorised" | "declined" | "failed" | "unknown";
+  /** The class the call ended with; `null` for an answer (authorised or declined). */
+  readonly errorClass: ErrorClass | null;
+  readonly attempts: number;
+}
+
+export interface PaymentsOptions {
+  readonly gateway: GatewayClient;
+  readonly config: ConfigHolder;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/**
+ * Pays through the gateway in the `relay` role (SEMANTICS.md §7): core's ResilientCall with one
+ * breaker and one retry budget for the gateway, retrying only a CONNECTION failure, always with the
+ * same Idempotency-Key. A call that may have reached the gateway without a definitive answer ends
+ * `unknown` — settled later by the reconciler, never by a second charge.
+ */
+export class Payments {
+  readonly #options: PaymentsOptions;
+  #breaker: CircuitBreaker;
+  #budget: RetryBudget;
+
+  constructor(options: PaymentsOptions) {
+    this.#options = options;
+    const payment = options.config.settings.payment;
+    this.#breaker = this.#newBreaker(payment);
+    this.#budget = new RetryBudget(payment.retry_budget);
+    // A reload rebuilds the breaker or the budget only when their own settings changed, so an
+    // unrelated edit does not close an open breaker or refill an empty budget.
+    options.config.onChange((next, previous) => {
+      const now = next.loaded.settings.payment;
+      const before = previous.loaded.settings.payment;
+      if (!sameFields(now.circuit_breaker, before.circuit_breaker)) {
+        this.#breaker = this.#newBreaker(now);
+        options.logger.info(
+          { circuit_breaker: now.circuit_breaker },
+          "circuit breaker rebuilt from the reloaded config",
+        );
+      }
+      if (!sameFields(now.retry_budget, before.retry_budget)) {
+        this.#budget = new RetryBudget(now.retry_budget);
+        options.logger.info({ retry_budget: now.retry_budget }, "retry budget rebuilt from the reloaded config");
+      }
+    });
+  }
+
+  get breaker(): CircuitBreaker {
+    return this.#breaker;
+  }
+
+  get budget(): RetryBudget {
+    return this.#budget;
+  }
+
+  /** Charges once (retrying only what never reached the gateway) within `deadlineAt` (clock ms). */
+  async pay(request: PaymentRequest, deadlineAt: number): Promise<PaymentResult> {
+    const { gateway, config, clock, random, metrics, logger } = this.#options;
+    // The settings, breaker and budget this call started with carry it to its end, reload or not.
+    const call = new ResilientCall<PaymentAnswer>({
+      settings: config.settings.payment,
+      role: "relay",
+      breaker: this.#breaker,
+      budget: this.#budget,
+      classifier: classifyAnswer,
+      now: clock.now,
+      random,
+      sleep: (ms) => {
+        metrics.retryScheduled();
+        return clock.sleep(ms);
+      },
+    });
+    let maybeCharged = false;
+    const result = await call.run(async ({ attempt, timeoutMs }) => {
+      const startedAt = clock.now();
+      try {
+        const answer = await gateway.pay(request, timeoutMs);
+        const seconds = (clock.now() - startedAt) / 1000;
+        metrics.upstreamAttempt(answer.status === "declined" ? "DECLINED" : "success", seconds);
+        logger.info(
+          {
+            payment_key: request.paymentKey,
+            attempt,
+            timeout_ms: timeoutMs,
+            duration_ms: clock.now() - startedAt,
+            result: answer.status,
+          },
+          "gateway attempt answered",
+        );
+        return answer;
+      } catch (error) {
+        // Anything but a classified gateway error is a bug of ours after the request may have left.
+        maybeCharged ||= !(error instanceof GatewayError) || error.maybeCharged;
+        const errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
+        metrics.upstreamAttempt(errorClass, (clock.now() - startedAt) / 1000);
+        logger.warn(
+          {
+            payment_key: request.paymentKey,
+            attempt,
+            timeout_ms: timeoutMs,
+            duration_ms: clock.now() - startedAt,
+            result: errorClass,
+            maybe_charged: error instanceof GatewayError ? error.maybeCharged : true,
+            err: error,
+          },
+          "gateway attempt failed",
+        );
+        throw error;
+      }
+    }, deadlineAt);
+    if (result.result === "success") {
+      return { status: "authorised", errorClass: null, attempts: result.attempts };
+    }
+    if (result.result === "DECLINED") {
+      return { status: "declined", errorClass: null, attempts: result.attempts };
+    }
+    return { status: maybeCharged ? "unknown" : "failed", errorClass: result.result, attempts: result.attempts };
+  }
+
+  #newBreaker(payment: PaymentSettings): CircuitBreaker {
+    const { metrics, logger } = this.#options;
+    return new CircuitBreaker(payment.circuit_breaker, (transition) => {
+      metrics.breakerTransition(transition);
+      logger.warn(
+        { from: transition.fromState, to: transition.toState, generation: transition.generation, upstream: "gateway" },
+        "circuit breaker transition",
+      );
+    });
+  }
+}
+
+// A declined payment is an answer the call ends with, not a fault (SEMANTICS.md §6).
+function classifyAnswer(settled: Settled<PaymentAnswer>): AttemptVerdict {
+  if (settled.ok) {
+    return settled.value.status === "declined" ? { kind: "declined" } : { kind: "success" };
+  }
+  return defaultClassifier(settled);
+}
+
+function sameFields(a: object, b: object): boolean {
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
+  return [...keys].every((key) => left[key] === right[key]);
+}

@@ -1,0 +1,182 @@
+import { ResilienceError } from "@checkout/core";
+import type { Logger } from "pino";
+
+import type { Clock } from "../clock.js";
+import type { ConfigHolder } from "../config/configHolder.js";
+import type { GatewayClient, PaymentLookup } from "../gateway/gatewayClient.js";
+import type { Order, OrderStatus, PaymentStatus } from "./order.js";
+import type { OrderRepository } from "./orderRepository.js";
+import { pendingStaleAfterMs } from "./orderService.js";
+
+// Orders settled per run; the next run, one interval later, takes the rest.
+const BATCH = 100;
+
+/** What one run did. */
+export interface ReconcileRun {
+  readonly examined: number;
+  readonly settled: number;
+  /** PAYMENT_UNKNOWN orders left after the run. */
+  readonly unknownOrders: number;
+}
+
+/**
+ * Settles payments whose outcome is open — PAYMENT_UNKNOWN orders, and PENDING ones whose request is
+ * surely over (e.g. the process died mid-payment; the token is gone, so they can only be settled,
+ * never paid) — by asking the gateway `GET /payments/{key}`, every
+ * `order_service.reconcile_interval_ms`. The database is used only for short statements, never
+ * across the HTTP call.
+ */
+export class Reconciler {
+  readonly #repository: OrderRepository;
+  readonly #gateway: GatewayClient;
+  readonly #config: ConfigHolder;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<ReconcileRun | undefined> | undefined;
+  #stopped = true;
+  #unknownOrders: number | null = null;
+  #lastRunAt: Date | null = null;
+
+  constructor(options: {
+    repository: OrderRepository;
+    gateway: GatewayClient;
+    config: ConfigHolder;
+    clock: Clock;
+    logger: Logger;
+  }) {
+    this.#repository = options.repository;
+    this.#gateway = options.gateway;
+    this.#config = options.config;
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+  }
+
+  /** PAYMENT_UNKNOWN orders at the end of the last finished run; `null` before the first. */
+  get unknownOrders(): number | null {
+    return this.#unknownOrders;
+  }
+
+  get lastRunAt(): Date | null {
+    return this.#lastRunAt;
+  }
+
+  /**
+   * Runs once now (orders a crashed predecessor left PENDING are settled at start), then every
+   * reconcile interval — read anew each time, so a reload applies — until {@link stop}.
+   */
+  start(): void {
+    this.#stopped = false;
+    void this.runOnce().finally(() => this.#schedule());
+  }
+
+  /** No new run starts; resolves when the one in progress (if any) has finished. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** One run, after the one in progress if any: runs never overlap (the scheduled ones call this too). */
+  runOnce(): Promise<ReconcileRun | undefined> {
+    const run = (this.#running ?? Promise.resolve(undefined)).then(() => this.#run());
+    this.#running = run;
+    void run.finally(() => {
+      if (this.#running === run) {
+        this.#running = undefined;
+      }
+    });
+    return run;
+  }
+
+  #schedule(): void {
+    if (this.#stopped || this.#timer !== undefined) {
+      return;
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.runOnce().finally(() => this.#schedule());
+    }, this.#config.settings.order_service.reconcile_interval_ms);
+  }
+
+  async #run(): Promise<ReconcileRun | undefined> {
+    const settings = this.#config.settings;
+    try {
+      const orders = await this.#repository.unsettled(pendingStaleAfterMs(settings), BATCH);
+      let settled = 0;
+      for (const order of orders) {
+        let lookup: PaymentLookup;
+        try {
+          lookup = await this.#gateway.lookup(order.paymentKey, settings.payment.timeout_ms);
+        } catch (error) {
+          const errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
+          this.#logger.warn(
+            { order_id: order.id, payment_key: order.paymentKey, error_class: errorClass, err: error },
+            "reconciliation lookup failed",
+          );
+          if (errorClass === "TIMEOUT" || errorClass === "CONNECTION") {
+            break; // the gateway is not reachable: the next run tries again
+          }
+          continue;
+        }
+        if (await this.#settle(order, lookup)) {
+          settled += 1;
+        }
+      }
+      const unknownOrders = await this.#repository.countUnknown();
+      this.#unknownOrders = unknownOrders;
+      this.#lastRunAt = this.#clock.wall();
+      if (orders.length > 0) {
+        this.#logger.info(
+          { examined: orders.length, settled, unknown_orders: unknownOrders },
+          "reconciliation run finished",
+        );
+      }
+      return { examined: orders.length, settled, unknownOrders };
+    } catch (error) {
+      const errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
+      this.#logger.warn({ error_class: errorClass, err: error }, "reconciliation run failed; the next run tries again");
+      return undefined;
+    }
+  }
+
+  async #settle(order: Order, lookup: PaymentLookup): Promise<boolean> {
+    const target = settlementOf(lookup, order);
+    if (target === undefined) {
+      return false;
+    }
+    const [status, paymentStatus] = target;
+    const updated = await this.#repository.settle(
+      order.id,
+      ["PENDING", "PAYMENT_UNKNOWN"],
+      status,
+      paymentStatus,
+      status === "PAID" || status === "DECLINED" ? null : order.paymentErrorClass,
+    );
+    if (updated !== undefined) {
+      this.#logger.info(
+        { order_id: order.id, payment_key: order.paymentKey, from: order.status, to: status, gateway_status: lookup },
+        "order settled by reconciliation",
+      );
+    }
+    return updated !== undefined && status !== "PAYMENT_UNKNOWN";
+  }
+}
+
+// A payment the gateway never took (404) was never charged. A stale PENDING order whose outcome is
+// open at the gateway becomes PAYMENT_UNKNOWN, which is what it is.
+function settlementOf(lookup: PaymentLookup, order: Order): readonly [OrderStatus, PaymentStatus] | undefined {
+  switch (lookup) {
+    case "authorised":
+      return ["PAID", "authorised"];
+    case "declined":
+      return ["DECLINED", "declined"];
+    case "failed":
+    case "not_found":
+      return ["FAILED", "failed"];
+    case "unknown":
+    case "pending":
+      return order.status === "PENDING" ? ["PAYMENT_UNKNOWN", "unknown"] : undefined;
+  }
+}

@@ -1,0 +1,263 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+
+import type { EmbeddedDatabase } from "../db/embeddedPostgres.js";
+import { assertConforms, covered, documentedResponses } from "./support/apiConformance.js";
+import { FakeGateway, authorised } from "./support/fakeGateway.js";
+import {
+  ROOMY_TIMEOUTS,
+  orderBody,
+  postOrder,
+  request,
+  startDatabase,
+  startService,
+  waitFor,
+  type Answer,
+  type Service,
+} from "./support/harness.js";
+
+let db: EmbeddedDatabase;
+let gateway: FakeGateway;
+let service: Service;
+before(async () => {
+  db = await startDatabase();
+  gateway = await FakeGateway.start();
+  service = await startService({ db, gateway, edits: ROOMY_TIMEOUTS });
+});
+after(async () => {
+  await service.close();
+  await gateway.close();
+  await db.destroy();
+});
+
+function errorOf(answer: Answer): {
+  class: string;
+  message: string;
+  retryable: boolean;
+  details?: { pointer: string; message: string }[];
+} {
+  return (answer.body as { error: never }).error;
+}
+
+function pointers(answer: Answer): string[] {
+  return (errorOf(answer).details ?? []).map((detail) => detail.pointer).sort();
+}
+
+async function post(body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const answer = await postOrder(service, body, headers);
+  assertConforms("POST", "/orders", answer);
+  return answer;
+}
+
+async function orderCount(): Promise<number> {
+  const result = await service.database.query<{ count: string }>("SELECT count(*) AS count FROM orders");
+  return Number(result.rows[0]?.count);
+}
+
+describe("POST /orders refuses bad input with 400 naming every field", () => {
+  const cases: [string, Record<string, unknown>, string[]][] = [
+    ["a missing field", orderBody({ customer_id: undefined }), ["/customer_id"]],
+    ["an unknown field", orderBody({ coupon: "X" }), ["/coupon"]],
+    ["an amount given as a string", orderBody({ amount_minor: "1999" }), ["/amount_minor"]],
+    ["a zero amount", orderBody({ amount_minor: 0 }), ["/amount_minor"]],
+    ["an amount above 10^12", orderBody({ amount_minor: 1_000_000_000_001 }), ["/amount_minor"]],
+    ["a fractional amount", orderBody({ amount_minor: 19.5 }), ["/amount_minor"]],
+    ["a lowercase currency", orderBody({ currency: "eur" }), ["/currency"]],
+    ["a currency that is no ISO 4217 code", orderBody({ currency: "ABC" }), ["/currency"]],
+    ["an empty customer id", orderBody({ customer_id: "" }), ["/customer_id"]],
+    ["a customer id of 65 characters", orderBody({ customer_id: "c".repeat(65) }), ["/customer_id"]],
+    ["a payment token of 257 characters", orderBody({ payment_token: "t".repeat(257) }), ["/payment_token"]],
+    [
+      "three bad fields at once",
+      orderBody({ amount_minor: -1, currency: "E", payment_token: undefined }),
+      ["/amount_minor", "/currency", "/payment_token"],
+    ],
+  ];
+  for (const [name, body, expected] of cases) {
+    test(`${name} → 400 at ${expected.join(", ")}`, async () => {
+      const answer = await post(body);
+      assert.equal(answer.status, 400);
+      assert.equal(errorOf(answer).class, "INVALID_REQUEST");
+      assert.equal(errorOf(answer).retryable, false);
+      assert.deepEqual(pointers(answer), expected);
+    });
+  }
+
+  test("a refused payment token is never echoed back", async () => {
+    const token = `tok_${"z".repeat(300)}`;
+    const answer = await post(orderBody({ payment_token: token }));
+    assert.equal(answer.status, 400);
+    assert.ok(!JSON.stringify(answer.body).includes("zzzz"));
+  });
+
+  test("a body that is not JSON, an array, or empty → 400, never a 500", async () => {
+    for (const raw of ["{not json", "[1,2]", '{"__proto__": {"x": 1}}', "null"]) {
+      const answer = await request(`${service.url}/orders`, "POST", { raw });
+      assertConforms("POST", "/orders", answer);
+      assert.equal(answer.status, 400, raw);
+      assert.equal(errorOf(answer).class, "INVALID_REQUEST");
+    }
+    const empty = await request(`${service.url}/orders`, "POST", {
+      raw: "",
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(empty.status, 400);
+  });
+
+  test("a body over 64 KiB → 413", async () => {
+    const answer = await post(orderBody({ customer_id: "x".repeat(70 * 1024) }));
+    assert.equal(answer.status, 413);
+    assert.equal(errorOf(answer).class, "INVALID_REQUEST");
+  });
+
+  test("a body that is not application/json → 415", async () => {
+    const answer = await request(`${service.url}/orders`, "POST", {
+      raw: "<order/>",
+      headers: { "content-type": "application/xml" },
+    });
+    assertConforms("POST", "/orders", answer);
+    assert.equal(answer.status, 415);
+  });
+
+  test("an Idempotency-Key over 255 characters → 400 at the header", async () => {
+    const answer = await post(orderBody(), { "Idempotency-Key": "k".repeat(256) });
+    assert.equal(answer.status, 400);
+    assert.deepEqual(pointers(answer), ["/headers/idempotency-key"]);
+  });
+
+  test("bad input creates no order and calls no gateway", async () => {
+    const before = [await orderCount(), gateway.paymentRequests().length];
+    await post(orderBody({ amount_minor: 0 }));
+    assert.deepEqual([await orderCount(), gateway.paymentRequests().length], before);
+  });
+});
+
+describe("X-Deadline-Ms", () => {
+  test("a malformed value → 400 at the header", async () => {
+    for (const value of ["abc", "+5", "1_000", "12345678901"]) {
+      const answer = await post(orderBody(), { "X-Deadline-Ms": value });
+      assert.equal(answer.status, 400, value);
+      assert.deepEqual(pointers(answer), ["/headers/x-deadline-ms"]);
+    }
+  });
+
+  test("a spent deadline (0, -0, -5) → 504 DEADLINE_EXCEEDED without any work", async () => {
+    const before = [await orderCount(), gateway.paymentRequests().length];
+    for (const value of ["0", "-0", "-5"]) {
+      const answer = await post(orderBody(), { "X-Deadline-Ms": value });
+      assert.equal(answer.status, 504, value);
+      assert.equal(errorOf(answer).class, "DEADLINE_EXCEEDED");
+    }
+    assert.deepEqual([await orderCount(), gateway.paymentRequests().length], before);
+  });
+
+  test("a short deadline cuts the attempt: the gateway is told the remaining time, the outcome is unknown", async () => {
+    gateway.script([{ behaviour: { kind: "hang" }, records: "pending" }]);
+    const sentBefore = gateway.paymentRequests().length;
+    const answer = await post(orderBody(), { "X-Deadline-Ms": "80" });
+    assert.equal(answer.status, 201);
+    const order = answer.body as { status: string; payment: { error_class: string } };
+    assert.deepEqual([order.status, order.payment.error_class], ["PAYMENT_UNKNOWN", "DEADLINE_EXCEEDED"]);
+    const sent = gateway.paymentRequests().slice(sentBefore);
+    assert.equal(sent.length, 1);
+    const header = Number(sent[0]?.headers["x-deadline-ms"]);
+    assert.ok(header > 0 && header <= 80, `X-Deadline-Ms sent: ${header}`);
+  });
+});
+
+describe("every route answers as openapi.json documents", () => {
+  test("POST /orders: 201, 200 replay, 409 in flight, 422 conflict", async () => {
+    const created = await post(orderBody(), { "Idempotency-Key": "api-1" });
+    assert.equal(created.status, 201);
+    const replay = await post(orderBody(), { "Idempotency-Key": "api-1" });
+    assert.equal(replay.status, 200);
+    const conflict = await post(orderBody({ customer_id: "other" }), { "Idempotency-Key": "api-1" });
+    assert.equal(conflict.status, 422);
+    gateway.script([authorised(200)]);
+    const slow = post(orderBody(), { "Idempotency-Key": "api-2" });
+    await waitFor("the payment to reach the gateway", () => gateway.inflight > 0);
+    const inflight = await post(orderBody(), { "Idempotency-Key": "api-2" });
+    assert.equal(inflight.status, 409);
+    assert.equal((await slow).status, 201);
+  });
+
+  test("GET /orders/{id}: 200, 400, 404", async () => {
+    const created = await post(orderBody());
+    const id = (created.body as { order_id: string }).order_id;
+    for (const [path, status] of [
+      [id, 200],
+      ["nope", 400],
+      ["00000000-0000-4000-8000-000000000000", 404],
+    ] as const) {
+      const answer = await request(`${service.url}/orders/${path}`, "GET");
+      assertConforms("GET", "/orders/{id}", answer);
+      assert.equal(answer.status, status);
+    }
+  });
+
+  test("GET /health 200 ok, GET /metrics, GET /openapi.json", async () => {
+    const health = await request(`${service.url}/health`, "GET");
+    assertConforms("GET", "/health", health);
+    assert.equal((health.body as { status: string }).status, "ok");
+    const metrics = await request(`${service.url}/metrics`, "GET");
+    assertConforms("GET", "/metrics", metrics);
+    const document = await request(`${service.url}/openapi.json`, "GET");
+    assertConforms("GET", "/openapi.json", document);
+    assert.equal((document.body as { openapi: string }).openapi, "3.1.0");
+  });
+
+  test("an unknown route answers the shared error body with 404", async () => {
+    const answer = await request(`${service.url}/nowhere`, "GET");
+    assert.equal(answer.status, 404);
+    assert.equal(errorOf(answer).class, "NOT_FOUND");
+  });
+
+  // Responses this file cannot produce, and where they are held to the document instead.
+  const ELSEWHERE: Readonly<Record<string, string>> = {
+    "POST /orders 503": "databaseOutage.test.ts and pool.test.ts (database classes)",
+    "GET /orders/{id} 503": "databaseOutage.test.ts (DB_CONNECTION)",
+    "GET /health 503": "databaseOutage.test.ts and pool.test.ts (critical)",
+    "POST /orders 500": "INTERNAL is a bug: no request can produce it on purpose",
+    "GET /orders/{id} 500": "INTERNAL is a bug: no request can produce it on purpose",
+  };
+
+  test("every documented response was checked here or is listed with the file that checks it", () => {
+    const missing = documentedResponses().filter((response) => !covered.has(response) && !(response in ELSEWHERE));
+    assert.deepEqual(missing, []);
+  });
+});
+
+describe("metrics", () => {
+  test("names and labels of config/METRICS.md, service order-service, upstream gateway", async () => {
+    const text = (await request(`${service.url}/metrics`, "GET")).body as string;
+    for (const line of [
+      'checkout_requests_total{service="order-service",route="/orders",outcome="success",error_class=""}',
+      'checkout_upstream_attempts_total{service="order-service",upstream="gateway",result="success"}',
+      'checkout_breaker_state{service="order-service",upstream="gateway",state="closed"} 1',
+      'checkout_retry_budget_max_tokens{service="order-service",upstream="gateway"} 10',
+      'checkout_pool_max_connections{service="order-service"} 5',
+      'checkout_pool_connections{service="order-service",state="in_use"}',
+      'checkout_config_info{service="order-service",version="test-short",fingerprint="',
+      'checkout_payment_outcomes_total{service="order-service",status="authorised"}',
+      'checkout_request_duration_seconds_bucket{le="60",service="order-service",route="/orders"}',
+      'checkout_upstream_latency_seconds_bucket{le="0.005",service="order-service",upstream="gateway"}',
+      'checkout_inflight_requests{service="order-service"}',
+    ]) {
+      assert.ok(text.includes(line), `missing ${line}`);
+    }
+  });
+});
+
+describe("logs", () => {
+  test("no payment token and no card-like number reaches a log line", async () => {
+    const token = "4111 1111 1111 1111";
+    await post(orderBody({ payment_token: token, customer_id: "4000-0566-5566-5556" }));
+    await post(orderBody({ payment_token: token, amount_minor: "x" }));
+    await request(`${service.url}/orders/5555555555554444`, "GET");
+    const all = service.logs.join("");
+    assert.ok(service.logs.length > 10);
+    assert.ok(!all.includes("4111"), "the token's digits");
+    assert.doesNotMatch(all, /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/);
+    assert.ok(all.includes("[MASKED]"), "the card-like customer id and path were masked, not dropped");
+  });
+});

@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { connect } from "node:net";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, test } from "node:test";
+
+import type { EmbeddedDatabase } from "../db/embeddedPostgres.js";
+import { FakeGateway, authorised } from "./support/fakeGateway.js";
+import { orderBody, request, startDatabase, waitFor, writeConfig } from "./support/harness.js";
+
+const ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "services", "order-service.js");
+const CARD_LIKE = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/;
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly stdout: string[];
+  readonly stderr: string[];
+  readonly exited: Promise<number | null>;
+}
+
+function run(args: readonly string[], env: Record<string, string | undefined> = {}): Running {
+  const child = spawn(process.execPath, [ENTRY, ...args], {
+    env: { ...process.env, CHECKOUT_CONFIG: undefined, DATABASE_URL: undefined, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  createInterface({ input: child.stdout! }).on("line", (line) => stdout.push(line));
+  createInterface({ input: child.stderr! }).on("line", (line) => stderr.push(line));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, stdout, stderr, exited };
+}
+
+async function listening(
+  running: Running,
+): Promise<{ event: string; service: string; host: string; port: number; database: string }> {
+  await waitFor("the listening line", () => running.stdout.length > 0 || running.child.exitCode !== null, 20_000);
+  assert.equal(running.child.exitCode, null, running.stderr.join("\n"));
+  return JSON.parse(running.stdout[0] ?? "") as never;
+}
+
+function events(running: Running): Record<string, unknown>[] {
+  return running.stderr.map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+let db: EmbeddedDatabase;
+let gateway: FakeGateway;
+before(async () => {
+  db = await startDatabase();
+  gateway = await FakeGateway.start();
+});
+after(async () => {
+  await gateway.close();
+  await db.destroy();
+});
+
+describe("the order-service process", () => {
+  test("an invalid config at start logs every violation and exits 2", async () => {
+    const config = writeConfig([
+      ["/database/pool/max_connections", 0],
+      ["/payment/retry/max_attempts", 0],
+    ]);
+    const running = run(["--gateway-url", gateway.url, "--config", config]);
+    assert.equal(await running.exited, 2);
+    assert.deepEqual(running.stdout, []);
+    const violations = events(running).filter((line) => line["event"] === "config_violation");
+    assert.deepEqual(violations.map((line) => line["pointer"]).sort(), [
+      "/database/pool/max_connections",
+      "/payment/retry/max_attempts",
+    ]);
+    assert.ok(violations.every((line) => line["error_class"] === "INVALID_CONFIG"));
+  });
+
+  test("prints its listening line, serves, and on SIGTERM finishes the request in flight before exiting 0", async () => {
+    const config = writeConfig([
+      ["/payment/timeout_ms", 2000],
+      ["/payment/deadline_ms", 8000],
+    ]);
+    const running = run(["--gateway-url", gateway.url, "--config", config, "--port", "0"], { DATABASE_URL: db.url });
+    try {
+      const line = await listening(running);
+      assert.deepEqual(
+        { ...line, port: 0 },
+        { event: "listening", service: "order-service", host: "127.0.0.1", port: 0, database: "external" },
+      );
+      const url = `http://127.0.0.1:${line.port}`;
+
+      const paid = await request(`${url}/orders`, "POST", {
+        body: orderBody({ payment_token: "4111 1111 1111 1111" }),
+      });
+      assert.equal(paid.status, 201);
+
+      gateway.script([authorised(600)]);
+      const inflight = request(`${url}/orders`, "POST", { body: orderBody() });
+      await waitFor("the payment to reach the gateway", () => gateway.inflight === 1);
+      running.child.kill("SIGTERM");
+      const answer = await inflight;
+      assert.equal(answer.status, 201, "the request in flight was finished");
+      assert.equal((answer.body as { status: string }).status, "PAID");
+      assert.equal(await running.exited, 0);
+
+      const names = events(running).map((entry) => entry["event"]);
+      assert.ok(names.includes("stopping") && names.includes("stopped"));
+      const stderr = running.stderr.join("\n");
+      assert.doesNotMatch(stderr, CARD_LIKE, "no card number in the service's log");
+      assert.ok(!stderr.includes("4111"));
+    } finally {
+      running.child.kill("SIGKILL");
+    }
+  });
+
+  test("without DATABASE_URL it runs its own PostgreSQL and removes it on SIGINT", async () => {
+    const config = writeConfig();
+    const running = run(["--gateway-url", gateway.url, "--config", config]);
+    try {
+      const line = await listening(running);
+      assert.equal(line.database, "embedded");
+      const started = events(running).find((entry) => entry["event"] === "embedded_database");
+      const dataDir = String(started?.["data_dir"]);
+      const port = Number(started?.["port"]);
+      assert.ok(existsSync(dataDir));
+      const created = await request(`http://127.0.0.1:${line.port}/orders`, "POST", { body: orderBody() });
+      assert.equal(created.status, 201);
+
+      running.child.kill("SIGINT");
+      assert.equal(await running.exited, 0);
+      assert.equal(existsSync(dataDir), false, "the data dir was removed");
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, "127.0.0.1");
+        socket.once("connect", () => {
+          socket.destroy();
+          resolve(false);
+        });
+        socket.once("error", () => resolve(true));
+      });
+      assert.ok(refused, "PostgreSQL is stopped");
+    } finally {
+      running.child.kill("SIGKILL");
+    }
+  });
+});
