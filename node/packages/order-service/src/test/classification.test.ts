@@ -114,7 +114,8 @@ describe("gateway answers are classified at the call site (SEMANTICS.md §6)", (
     const error = await payWith({ behaviour: { kind: "hang" } }, 100);
     const took = Date.now() - started;
     assert.deepEqual([error.errorClass, error.maybeCharged], ["TIMEOUT", true]);
-    assert.ok(took >= 95 && took < 1000, `took ${took} ms`);
+    // Ended by the 100 ms attempt timeout, not by the fake's hang (which never answers).
+    assert.ok(took >= 95 && took < 5000, `took ${took} ms`);
   });
 
   test("a refused connection is CONNECTION and surely not charged", async () => {
