@@ -1,9 +1,11 @@
-"""`python -m tools.configlint [FILE…] [--expect-error POINTER…]`: a readable report on each config file.
+"""`python -m tools.configlint [FILE…] [--expect-error POINTER…] [--deny-warnings]`: a report on each config file.
 
 The report comes from `checkout_payments.config` — the loader and the generated lint every Python
 service uses — so it can never disagree with what a service would do with the file. Exit status 1
 when a file is refused; with `--expect-error`, 0 only when every file is refused with an error at
 each given pointer (how `nox -s validate` shows that config/examples/pre-incident.json is caught).
+With `--deny-warnings` a file that loads with lint warnings counts as refused: the shipped config
+must be warning-free (e.g. it can never carry the replay-only legacy switch).
 """
 
 from __future__ import annotations
@@ -30,12 +32,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="POINTER",
         help="the file must be refused with an error at this JSON Pointer (repeatable)",
     )
+    parser.add_argument(
+        "--deny-warnings",
+        action="store_true",
+        help="a lint warning counts as an error: a file that loads with warnings is refused",
+    )
     args = parser.parse_args(argv)
-    outcomes = [_report(path, args.expect_error) for path in args.files]
+    outcomes = [_report(path, args.expect_error, deny_warnings=args.deny_warnings) for path in args.files]
     return 0 if all(outcomes) else 1
 
 
-def _report(path: Path, expected_errors: Sequence[str]) -> bool:
+def _report(path: Path, expected_errors: Sequence[str], *, deny_warnings: bool = False) -> bool:
     """Print the report on one file; True when the file is what the caller expects it to be."""
     try:
         loaded = load_config(path)
@@ -48,13 +55,15 @@ def _report(path: Path, expected_errors: Sequence[str]) -> bool:
             print(f"  expected error at {pointer}: {'missing' if pointer in missing else 'found'}")
         print()
         return bool(expected_errors) and not missing
-    print(f"{_display(path)}: OK ({_count((), loaded.warnings)})")
+    denied = deny_warnings and bool(loaded.warnings)
+    verdict = "REFUSED (--deny-warnings" if denied else "OK ("
+    print(f"{_display(path)}: {verdict}{', ' if denied else ''}{_count((), loaded.warnings)})")
     _print_settings(loaded)
     _print_findings((), loaded.warnings)
     for pointer in expected_errors:
         print(f"  expected error at {pointer}: missing (the file loads)")
     print()
-    return not expected_errors
+    return not expected_errors and not denied
 
 
 def _print_settings(loaded: LoadedConfig) -> None:

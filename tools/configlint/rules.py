@@ -81,6 +81,7 @@ BREAKER_ENABLED = Ref("/payment/circuit_breaker/enabled")
 ACQUIRE = Ref("/database/pool/acquire_timeout_ms")
 WARN = Ref("/monitoring/pool_utilization_warn")
 CRITICAL = Ref("/monitoring/pool_utilization_critical")
+LEGACY_HOLD = Ref("/order_service/legacy_hold_connection_during_payment")
 SINGLE_ATTEMPT = Cmp(ATTEMPTS, "==", Const(1))
 
 RULES: tuple[Rule, ...] = (
@@ -158,5 +159,17 @@ RULES: tuple[Rule, ...] = (
         AnyOf((Cmp(JITTER, ">", Const(0)), SINGLE_ATTEMPT)),
         "retry jitter_ms is {/payment/retry/jitter_ms} with max_attempts {/payment/retry/max_attempts}: "
         "retries of many callers fire in lockstep; expected jitter_ms > 0",
+    ),
+    # A warning, not an error, so the replay bench can run the incident's behaviour on purpose;
+    # config/timeout.json is linted with --deny-warnings, so the shipped config can never carry it.
+    Rule(
+        "legacy-hold-connection-off",
+        "warning",
+        LEGACY_HOLD.pointer,
+        Cmp(LEGACY_HOLD, "==", Const(False)),
+        "order_service legacy_hold_connection_during_payment is "
+        "{/order_service/legacy_hold_connection_during_payment}: every payment in flight holds a database "
+        "connection, the pool exhaustion of the incident; "
+        "expected false (true exists only to replay the incident)",
     ),
 )

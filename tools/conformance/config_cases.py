@@ -46,7 +46,7 @@ BASE: dict[str, Any] = {
         "error_rate_threshold": 0.02,
         "payment_timeout_rate_threshold": 0.01,
     },
-    "order_service": {"reconcile_interval_ms": 30000},
+    "order_service": {"reconcile_interval_ms": 30000, "legacy_hold_connection_during_payment": False},
     "lambda": {"safety_margin_ms": 2000},
 }
 # Base worst case of one call: 3 x 20000 + (2000 + 500) + (4000 + 500) = 67000 <= deadline 70000.
@@ -75,7 +75,7 @@ MINIMAL: dict[str, Any] = {
         "error_rate_threshold": 0.001,
         "payment_timeout_rate_threshold": 0.001,
     },
-    "order_service": {"reconcile_interval_ms": 1},
+    "order_service": {"reconcile_interval_ms": 1, "legacy_hold_connection_during_payment": False},
     "lambda": {"safety_margin_ms": 1},
 }
 
@@ -94,6 +94,7 @@ BREAKER = "/payment/circuit_breaker"
 BUDGET = "/payment/retry_budget"
 POOL = "/database/pool"
 MON = "/monitoring"
+LEGACY_HOLD = "/order_service/legacy_hold_connection_during_payment"
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,12 @@ CASES: list[Case] = [
         "/payment/deadline_ms",
     ),
     invalid("type-number-for-string", "a version label is a string", {"/version": 2026}, "/version"),
+    invalid(
+        "type-number-for-legacy-hold-switch",
+        "the replay-only legacy switch is a boolean, not 0 or 1",
+        {LEGACY_HOLD: 0},
+        LEGACY_HOLD,
+    ),
     invalid("type-array-for-object", "payment must be an object, not an array", {"/payment": []}, "/payment"),
     invalid("type-string-for-nested-object", "retry must be an object", {f"{RETRY}": "fast"}, RETRY),
     invalid("type-number-for-schema-hint", "$schema, when present, is a string", {"/$schema": 42}, "/$schema"),
@@ -347,6 +354,12 @@ CASES: list[Case] = [
         {BUDGET: {}},
         f"{BUDGET}/max_tokens",
         f"{BUDGET}/token_ratio",
+    ),
+    invalid(
+        "missing-legacy-hold-switch",
+        "order_service without legacy_hold_connection_during_payment is refused: it is stated, never assumed",
+        {LEGACY_HOLD: DROP},
+        LEGACY_HOLD,
     ),
     invalid(
         "missing-lambda-field",
@@ -517,6 +530,12 @@ CASES: list[Case] = [
         warnings=(f"{RETRY}/jitter_ms",),
     ),
     valid("lint-some-jitter-no-warning", "1 ms of jitter raises no warning", {f"{RETRY}/jitter_ms": 1}),
+    valid(
+        "lint-legacy-hold-connection-warns",
+        "the incident's connection-holding switch loads (the replay bench runs it) with a warning",
+        {LEGACY_HOLD: True},
+        warnings=(LEGACY_HOLD,),
+    ),
     valid(
         "lint-single-attempt-no-retry-warnings",
         "with one attempt, a fixed backoff and no jitter are fine",

@@ -35,6 +35,10 @@ BOUNDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     ),
     "retry-backoff-grows": ({"/payment/retry/backoff_multiplier": 1}, {"/payment/retry/backoff_multiplier": 1.001}),
     "retry-jitter-present": ({"/payment/retry/jitter_ms": 0}, {"/payment/retry/jitter_ms": 1}),
+    "legacy-hold-connection-off": (
+        {"/order_service/legacy_hold_connection_during_payment": True},
+        {"/order_service/legacy_hold_connection_during_payment": False},
+    ),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,20 @@ def test_default_file_is_the_repo_config() -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("config/timeout.json: OK")
+
+
+def test_deny_warnings_refuses_a_config_that_only_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    held = tmp_path / "held.json"
+    document = json.loads(CONFIG.read_text(encoding="utf-8"))
+    document["order_service"]["legacy_hold_connection_during_payment"] = True
+    held.write_text(json.dumps(document), encoding="utf-8")
+    assert main([str(held)]) == 0, "the replay-only switch is a warning: the replay bench may load it"
+    capsys.readouterr()
+    assert main([str(held), "--deny-warnings"]) == 1
+    out = capsys.readouterr().out
+    assert "REFUSED (--deny-warnings, 0 errors, 1 warning)" in out
+    assert "warning  legacy-hold-connection-off" in out
+
+
+def test_deny_warnings_passes_the_repo_config() -> None:
+    assert main([str(CONFIG), "--deny-warnings"]) == 0

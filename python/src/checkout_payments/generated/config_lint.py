@@ -1,6 +1,6 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
+# schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
 # lint rules: tools/configlint/rules.py
 """The semantic lint of the config: the rules of tools/configlint/rules.py as Python code.
 
@@ -184,6 +184,22 @@ def lint_config(settings: TimeoutConfig) -> list[LintFinding]:
                     f"retry jitter_ms is {_show(settings.payment.retry.jitter_ms)} with max_attempts "
                     f"{_show(settings.payment.retry.max_attempts)}: retries of many callers fire in lockstep; "
                     "expected jitter_ms > 0"
+                ),
+            )
+        )
+    # legacy-hold-connection-off
+    holds = settings.order_service.legacy_hold_connection_during_payment is False
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="legacy-hold-connection-off",
+                severity="warning",
+                pointer="/order_service/legacy_hold_connection_during_payment",
+                message=(
+                    "order_service legacy_hold_connection_during_payment is "
+                    f"{_show(settings.order_service.legacy_hold_connection_during_payment)}: every payment in "
+                    "flight holds a database connection, the pool exhaustion of the incident; expected false "
+                    "(true exists only to replay the incident)"
                 ),
             )
         )

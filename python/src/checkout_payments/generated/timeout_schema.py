@@ -1,11 +1,11 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
+# schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
 """The copy of config/timeout.schema.json this binding validates against, so no repo is needed."""
 
 from typing import Final
 
-SCHEMA_SHA256: Final = "fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b"
+SCHEMA_SHA256: Final = "8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd"
 
 SCHEMA_TEXT: Final = """\
 {
@@ -267,7 +267,8 @@ SCHEMA_TEXT: Final = """\
       "description": "The Node.js order service's own settings.",
       "additionalProperties": false,
       "required": [
-        "reconcile_interval_ms"
+        "reconcile_interval_ms",
+        "legacy_hold_connection_during_payment"
       ],
       "properties": {
         "reconcile_interval_ms": {
@@ -275,6 +276,10 @@ SCHEMA_TEXT: Final = """\
           "minimum": 1,
           "maximum": 86400000,
           "description": "Interval at which the reconciler asks the gateway for the outcome of orders in PAYMENT_UNKNOWN, in milliseconds."
+        },
+        "legacy_hold_connection_during_payment": {
+          "type": "boolean",
+          "description": "The incident's behaviour, kept only so the replay bench (nox -s replay) can reproduce it: when true, the order service holds one pooled database connection (an open transaction) from the order's insert until its final status update, across the whole payment call. Always false in a shipped config; the lint warns when it is true and config/timeout.json is linted with --deny-warnings."
         }
       }
     },

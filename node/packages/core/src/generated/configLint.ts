@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
+// schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
 // lint rules: tools/configlint/rules.py
 
 import type { TimeoutConfig } from "./timeoutConfig.js";
@@ -131,6 +131,16 @@ export function lintConfig(settings: TimeoutConfig): LintFinding[] {
       severity: "warning",
       pointer: "/payment/retry/jitter_ms",
       message: `retry jitter_ms is ${settings.payment.retry.jitter_ms} with max_attempts ${settings.payment.retry.max_attempts}: retries of many callers fire in lockstep; expected jitter_ms > 0`,
+    });
+  }
+
+  // legacy-hold-connection-off
+  if (!(settings.order_service.legacy_hold_connection_during_payment === false)) {
+    findings.push({
+      rule: "legacy-hold-connection-off",
+      severity: "warning",
+      pointer: "/order_service/legacy_hold_connection_during_payment",
+      message: `order_service legacy_hold_connection_during_payment is ${settings.order_service.legacy_hold_connection_during_payment}: every payment in flight holds a database connection, the pool exhaustion of the incident; expected false (true exists only to replay the incident)`,
     });
   }
   return findings;

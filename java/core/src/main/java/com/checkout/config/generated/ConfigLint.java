@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
+// schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
 package com.checkout.config.generated;
 
 import com.checkout.config.LintFinding;
@@ -134,6 +134,18 @@ public final class ConfigLint {
                     + " with max_attempts "
                     + settings.payment().retry().maxAttempts()
                     + ": retries of many callers fire in lockstep; expected jitter_ms > 0"));
+        }
+        // legacy-hold-connection-off
+        if (!(settings.orderService().legacyHoldConnectionDuringPayment() == false)) {
+            findings.add(new LintFinding(
+                    "legacy-hold-connection-off",
+                    Severity.WARNING,
+                    "/order_service/legacy_hold_connection_during_payment",
+                    "order_service legacy_hold_connection_during_payment is "
+                    + settings.orderService().legacyHoldConnectionDuringPayment()
+                    + ": every payment in flight holds a database connection, the pool "
+                    + "exhaustion of the incident; expected false (true exists only to replay "
+                    + "the incident)"));
         }
         return List.copyOf(findings);
     }

@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: fbb735f61b8f6e54d810973149c1c2ea2aad5b6b68a4e787d128f00bbe59092b
+// schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
 package com.checkout.config.generated;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -157,9 +157,16 @@ public record TimeoutConfig(
      *
      * @param reconcileIntervalMs Interval at which the reconciler asks the gateway for the
      *     outcome of orders in PAYMENT_UNKNOWN, in milliseconds.
+     * @param legacyHoldConnectionDuringPayment The incident's behaviour, kept only so the
+     *     replay bench (nox -s replay) can reproduce it: when true, the order service holds one
+     *     pooled database connection (an open transaction) from the order's insert until its
+     *     final status update, across the whole payment call. Always false in a shipped config;
+     *     the lint warns when it is true and config/timeout.json is linted with
+     *     --deny-warnings.
      */
     public record OrderServiceSettings(
-            @JsonProperty("reconcile_interval_ms") long reconcileIntervalMs) {
+            @JsonProperty("reconcile_interval_ms") long reconcileIntervalMs,
+            @JsonProperty("legacy_hold_connection_during_payment") boolean legacyHoldConnectionDuringPayment) {
     }
 
     /**
