@@ -17,7 +17,7 @@ import {
   type CreateOrderRequest,
 } from "./http/requestValidation.js";
 import { ServiceError, invalidRequest, type ErrorDetail } from "./http/serviceError.js";
-import { Metrics, SERVICE, type RequestOutcome } from "./observability/metrics.js";
+import { Metrics, routeLabel, SERVICE, type RequestOutcome } from "./observability/metrics.js";
 import { orderResponse, type OrderStatus } from "./orders/order.js";
 import { OrderRepository } from "./orders/orderRepository.js";
 import { OrderService } from "./orders/orderService.js";
@@ -73,7 +73,7 @@ export function buildApp(deps: AppDependencies): OrderServiceApp {
   });
   const payments = new Payments({ gateway, config, clock, random: deps.random ?? Math.random, metrics, logger });
   const repository = new OrderRepository(database);
-  const orders = new OrderService({ repository, payments, config, metrics, logger });
+  const orders = new OrderService({ repository, database, payments, config, metrics, logger });
   const reconciler = new Reconciler({ repository, gateway, config, clock, logger });
   const monitor = new PoolMonitor({ database, config, logger });
   config.onChange((next) => database.resize(next.loaded.settings.database.pool));
@@ -97,7 +97,7 @@ export function buildApp(deps: AppDependencies): OrderServiceApp {
     });
   });
   server.addHook("onResponse", async (request, reply) => {
-    const route = request.routeOptions.url ?? "unmatched";
+    const route = routeLabel(request.method, request.routeOptions.url);
     const seen = answered.get(request) ?? {
       outcome: reply.statusCode < 400 ? "success" : "error",
       errorClass: "",

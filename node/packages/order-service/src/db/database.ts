@@ -15,6 +15,11 @@ export interface PoolStats {
   readonly utilization: number;
 }
 
+/** Runs one statement: the pool (each statement its own transaction), or one held connection. */
+export interface Queryable {
+  query<R extends QueryResultRow>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
 /**
  * The order service's PostgreSQL access: one `pg` Pool built from the config's pool settings,
  * replaced (new pool, old one drained) when a reload changes them. Every query and transaction is
@@ -102,6 +107,20 @@ export class Database {
       // A connection that failed mid-transaction is destroyed rather than reused.
       client.release(failure?.errorClass === "DB_CONNECTION" ? failure : undefined);
     }
+  }
+
+  /**
+   * LEGACY, only for `order_service.legacy_hold_connection_during_payment` (the incident replay):
+   * `work` runs in one transaction on one pooled connection that stays checked out until `work`
+   * returns — across everything it awaits, a payment call included. Never used otherwise.
+   */
+  async holdConnection<T>(work: (connection: Queryable) => Promise<T>): Promise<T> {
+    return this.transaction((client) =>
+      work({
+        query: <R extends QueryResultRow>(text: string, values: readonly unknown[] = []) =>
+          client.query<R>(text, [...values]),
+      }),
+    );
   }
 
   /** `SELECT 1`: the health monitor's way to notice the database left or came back. */

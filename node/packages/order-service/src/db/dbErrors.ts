@@ -29,7 +29,8 @@ const CONNECTION_SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
 /**
  * The class of the shared taxonomy (SEMANTICS.md §6) for anything the database or the pool threw.
  *
- * A constraint violation other than a unique one (class 23: not-null, check, foreign key) is
+ * A constraint violation other than a unique one (class 23: not-null, check, foreign key) and a
+ * data exception (class 22: e.g. 22021, a U+0000 that PostgreSQL text cannot hold) are
  * INVALID_REQUEST: the service validates every field before it writes, so the only way there is a
  * value the schema allows and the table does not — answering 400 tells the client not to repeat it,
  * where a 5xx would invite a retry that fails the same way.
@@ -60,6 +61,13 @@ export function classifyDbError(error: unknown): ServiceError {
           cause: error,
         },
       );
+    }
+    if (code.startsWith("22")) {
+      // Data exceptions (22021 a NUL PostgreSQL text cannot hold, 22001 too long, 22P02 bad syntax …):
+      // the value itself is wrong, so repeating the request fails the same way.
+      return new ServiceError("INVALID_REQUEST", `the database refused a value (SQLSTATE ${code})`, {
+        cause: error,
+      });
     }
     if (code === "57014") {
       return new ServiceError("DB_STATEMENT_TIMEOUT", "a database statement was cancelled by its timeout", {

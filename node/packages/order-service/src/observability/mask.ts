@@ -4,11 +4,23 @@
 /** 13–19 digits, optionally separated by single spaces or dashes, not part of a longer digit run. */
 const CARD_LIKE = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g;
 
+// A config fingerprint (a sha256: exactly 64 lowercase hex characters, standing alone) is left whole:
+// its digit runs look card-like, but 64 hex characters are never a card number. Text around it is
+// still masked, and a longer hex run (a PAN glued onto a hash) is no fingerprint. The same rule as
+// the gateway's Masking.java and the Python client's masking.py.
+const FINGERPRINT = /(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])/g;
+
 export const MASK = "[MASKED]";
 
-/** Replaces every card-like digit run in `text` with {@link MASK}. */
+/** Replaces every card-like digit run in `text` with {@link MASK}, outside config fingerprints. */
 export function maskCardNumbers(text: string): string {
-  return text.replace(CARD_LIKE, MASK);
+  let masked = "";
+  let from = 0;
+  for (const fingerprint of text.matchAll(FINGERPRINT)) {
+    masked += text.slice(from, fingerprint.index).replace(CARD_LIKE, MASK) + fingerprint[0];
+    from = fingerprint.index + fingerprint[0].length;
+  }
+  return masked + text.slice(from).replace(CARD_LIKE, MASK);
 }
 
 /**

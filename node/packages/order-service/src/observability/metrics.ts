@@ -2,10 +2,48 @@ import type { BreakerState, ErrorClass, Transition } from "@checkout/core";
 import { BREAKER_STATES } from "@checkout/core";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
+import { openapiDocument } from "../http/openapi.js";
+
 // config/METRICS.md: one vocabulary across the gateway, this service and the Python client.
 export const SERVICE = "order-service";
 export const UPSTREAM = "gateway";
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 60];
+// SEMANTICS §3's four transitions and METRICS.md's four payment statuses: labels known up front.
+export const TRANSITIONS: readonly (readonly [BreakerState, BreakerState])[] = [
+  ["closed", "open"],
+  ["open", "half_open"],
+  ["half_open", "closed"],
+  ["half_open", "open"],
+];
+export const PAYMENT_STATUSES: readonly PaymentOutcome[] = ["authorised", "declined", "unknown", "failed"];
+// config/METRICS.md: `route` is the method and the path template of openapi.json, and only business
+// routes are counted — a liveness probe, Prometheus' own scrape or a fetch of the document is no request
+// of a caller: counted, they would make the request rate non-zero and the breaker alert's "while
+// requests arrive" true.
+const NOT_BUSINESS_PATHS = new Set(["/health", "/metrics", "/openapi.json"]);
+// A path item also holds `parameters`, `summary` …: only these keys are operations.
+const HTTP_METHODS = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
+const BUSINESS_ROUTES: ReadonlySet<string> = new Set(
+  Object.entries(openapiDocument["paths"] as Record<string, Record<string, unknown>>)
+    .filter(([path]) => !NOT_BUSINESS_PATHS.has(path))
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => HTTP_METHODS.has(key))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    ),
+);
+
+/**
+ * The `route` label of a request: `POST /orders`, `GET /orders/{id}` (Fastify's `:id` written as the
+ * OpenAPI template), or undefined when the request is not to a business route and is not counted.
+ */
+export function routeLabel(method: string, fastifyUrl: string | undefined): string | undefined {
+  if (fastifyUrl === undefined) {
+    return undefined;
+  }
+  const route = `${method.toUpperCase()} ${fastifyUrl.replace(/:([A-Za-z0-9_]+)/g, "{$1}")}`;
+  return BUSINESS_ROUTES.has(route) ? route : undefined;
+}
 
 export type RequestOutcome = "success" | "declined" | "unknown" | "error";
 export type PaymentOutcome = "authorised" | "declined" | "unknown" | "failed";
@@ -153,9 +191,28 @@ export class Metrics {
       labelNames: ["service", "status"],
       registers,
     });
+    // Every series whose labels are known up front exists at 0 from the start, as in the gateway:
+    // Prometheus' increase() needs a sample before the first event, or the first breaker trip, the
+    // first refused reload or the first unknown payment is invisible to the alerts.
+    const upstream = { service: SERVICE, upstream: UPSTREAM };
+    this.#upstreamLatency.zero(upstream);
+    this.#retries.inc(upstream, 0);
+    for (const [from, to] of TRANSITIONS) {
+      this.#transitions.inc({ ...upstream, from, to }, 0);
+    }
+    for (const result of ["success", "failure"] as const) {
+      this.#reloads.inc({ service: SERVICE, result }, 0);
+    }
+    for (const status of PAYMENT_STATUSES) {
+      this.#payments.inc({ service: SERVICE, status }, 0);
+    }
   }
 
-  request(route: string, outcome: RequestOutcome, errorClass: ErrorClass | "", seconds: number): void {
+  /** Counts a request to a business route (see {@link routeLabel}); `undefined` is not counted. */
+  request(route: string | undefined, outcome: RequestOutcome, errorClass: ErrorClass | "", seconds: number): void {
+    if (route === undefined) {
+      return;
+    }
     this.#requests.inc({ service: SERVICE, route, outcome, error_class: errorClass });
     this.#requestDuration.observe({ service: SERVICE, route }, seconds);
   }

@@ -1,6 +1,6 @@
 import type { ErrorClass } from "@checkout/core";
 
-import type { Database } from "../db/database.js";
+import type { Queryable } from "../db/database.js";
 import type { Order, OrderStatus, PaymentStatus } from "./order.js";
 
 interface OrderRow {
@@ -35,9 +35,10 @@ export interface NewOrder {
 
 /** Every statement on `orders`: each one short, each its own transaction, none held across a call. */
 export class OrderRepository {
-  readonly #db: Database;
+  readonly #db: Queryable;
 
-  constructor(db: Database) {
+  /** `db` is the pool's Database, or — in the legacy replay mode only — one held connection. */
+  constructor(db: Queryable) {
     this.#db = db;
   }
 

@@ -4,13 +4,14 @@ import { fingerprint, type TimeoutConfig } from "@checkout/core";
 import type { Logger } from "pino";
 
 import type { ConfigHolder } from "../config/configHolder.js";
+import type { Database } from "../db/database.js";
 import { isUniqueViolation } from "../db/dbErrors.js";
-import type { Payments } from "../gateway/payments.js";
+import type { PaymentResult, Payments } from "../gateway/payments.js";
 import type { CreateOrderRequest } from "../http/requestValidation.js";
 import { ServiceError } from "../http/serviceError.js";
 import type { Metrics } from "../observability/metrics.js";
 import { ORDER_STATUS_OF, type Order } from "./order.js";
-import { IDEMPOTENCY_CONSTRAINT, type OrderRepository } from "./orderRepository.js";
+import { IDEMPOTENCY_CONSTRAINT, OrderRepository, type NewOrder } from "./orderRepository.js";
 
 /** A placed order, and whether this request created it or replayed an earlier one. */
 export interface Placed {
@@ -29,6 +30,8 @@ export function pendingStaleAfterMs(settings: TimeoutConfig): number {
 
 export interface OrderServiceOptions {
   readonly repository: OrderRepository;
+  /** Only the legacy replay mode uses it directly, to hold one connection across the payment. */
+  readonly database: Database;
   readonly payments: Payments;
   readonly config: ConfigHolder;
   readonly metrics: Metrics;
@@ -37,7 +40,8 @@ export interface OrderServiceOptions {
 
 /**
  * The payment flow: (a) insert the order PENDING and commit, (b) pay through the gateway with no
- * connection held, (c) record the outcome in a second short statement.
+ * connection held, (c) record the outcome in a second short statement. The one exception is the
+ * replay-only `order_service.legacy_hold_connection_during_payment` (see {@link OrderService.place}).
  */
 export class OrderService {
   readonly #options: OrderServiceOptions;
@@ -47,7 +51,7 @@ export class OrderService {
   }
 
   async place(request: CreateOrderRequest, idempotencyKey: string | undefined, deadlineAt: number): Promise<Placed> {
-    const { repository, payments, config, metrics, logger } = this.#options;
+    const { repository, config } = this.#options;
     const settings = config.settings;
     const orderId = randomUUID();
     const key = idempotencyKey ?? randomUUID();
@@ -57,36 +61,71 @@ export class OrderService {
       amount_minor: request.amount_minor,
       currency: request.currency,
     });
+    const newOrder: NewOrder = {
+      id: orderId,
+      idempotencyKey: key,
+      requestHash,
+      customerId: request.customer_id,
+      amountMinor: request.amount_minor,
+      currency: request.currency,
+      paymentKey: `order-${orderId}`,
+    };
+    if (settings.order_service.legacy_hold_connection_during_payment) {
+      try {
+        return await this.#placeHoldingConnection(newOrder, request.payment_token, deadlineAt);
+      } catch (error) {
+        return this.#replayed(error, key, requestHash, settings);
+      }
+    }
     let order: Order;
     try {
-      order = await repository.insertPending({
-        id: orderId,
-        idempotencyKey: key,
-        requestHash,
-        customerId: request.customer_id,
-        amountMinor: request.amount_minor,
-        currency: request.currency,
-        paymentKey: `order-${orderId}`,
-      });
+      order = await repository.insertPending(newOrder);
     } catch (error) {
-      // The unique constraint decided: another request holds this key (SQLSTATE 23505).
-      if (error instanceof ServiceError && isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) {
-        return { order: await this.#existing(key, requestHash, settings), replayed: true };
-      }
-      throw error;
+      return this.#replayed(error, key, requestHash, settings);
     }
+    const payment = await this.#pay(order, request.payment_token, deadlineAt);
+    return { order: await this.#record(repository, order, payment), replayed: false };
+  }
 
-    const payment = await payments.pay(
+  /** The unique constraint decided: another request holds this key (SQLSTATE 23505). Else rethrows. */
+  async #replayed(error: unknown, key: string, requestHash: string, settings: TimeoutConfig): Promise<Placed> {
+    if (error instanceof ServiceError && isUniqueViolation(error, IDEMPOTENCY_CONSTRAINT)) {
+      return { order: await this.#existing(key, requestHash, settings), replayed: true };
+    }
+    throw error;
+  }
+
+  /**
+   * LEGACY — the incident's flow, run only when `order_service.legacy_hold_connection_during_payment`
+   * is true (the replay bench sets it; the lint warns and the shipped config is linted with
+   * --deny-warnings): the insert, the whole payment call and the outcome's update share one pooled
+   * connection and one transaction, so every payment in flight holds a connection.
+   */
+  async #placeHoldingConnection(newOrder: NewOrder, paymentToken: string, deadlineAt: number): Promise<Placed> {
+    return this.#options.database.holdConnection(async (connection) => {
+      const held = new OrderRepository(connection);
+      const order = await held.insertPending(newOrder);
+      const payment = await this.#pay(order, paymentToken, deadlineAt);
+      return { order: await this.#record(held, order, payment), replayed: false };
+    });
+  }
+
+  async #pay(order: Order, paymentToken: string, deadlineAt: number): Promise<PaymentResult> {
+    const payment = await this.#options.payments.pay(
       {
         paymentKey: order.paymentKey,
         orderId: order.id,
         amountMinor: order.amountMinor,
         currency: order.currency,
-        paymentToken: request.payment_token,
+        paymentToken,
       },
       deadlineAt,
     );
-    metrics.paymentOutcome(payment.status);
+    this.#options.metrics.paymentOutcome(payment.status);
+    return payment;
+  }
+
+  async #record(repository: OrderRepository, order: Order, payment: PaymentResult): Promise<Order> {
     try {
       const settled = await repository.settle(
         order.id,
@@ -96,9 +135,9 @@ export class OrderService {
         payment.errorClass,
       );
       // Not PENDING any more: the reconciler settled it first, and what it recorded stands.
-      return { order: settled ?? (await repository.byId(order.id)) ?? order, replayed: false };
+      return settled ?? (await repository.byId(order.id)) ?? order;
     } catch (error) {
-      logger.error(
+      this.#options.logger.error(
         { order_id: order.id, payment_key: order.paymentKey, payment_status: payment.status, err: error },
         "the payment outcome could not be recorded; the order stays PENDING until the reconciler settles it",
       );

@@ -66,6 +66,8 @@ describe("POST /orders refuses bad input with 400 naming every field", () => {
     ["a currency that is no ISO 4217 code", orderBody({ currency: "ABC" }), ["/currency"]],
     ["an empty customer id", orderBody({ customer_id: "" }), ["/customer_id"]],
     ["a customer id of 65 characters", orderBody({ customer_id: "c".repeat(65) }), ["/customer_id"]],
+    // PostgreSQL text cannot hold U+0000: without the schema's pattern this was a 500 from the INSERT.
+    ["a customer id holding U+0000", orderBody({ customer_id: "c-\u0000-1" }), ["/customer_id"]],
     ["a payment token of 257 characters", orderBody({ payment_token: "t".repeat(257) }), ["/payment_token"]],
     [
       "three bad fields at once",
@@ -229,9 +231,13 @@ describe("every route answers as openapi.json documents", () => {
 
 describe("metrics", () => {
   test("names and labels of config/METRICS.md, service order-service, upstream gateway", async () => {
+    await request(`${service.url}/health`, "GET");
+    await request(`${service.url}/openapi.json`, "GET");
+    await request(`${service.url}/metrics`, "GET");
     const text = (await request(`${service.url}/metrics`, "GET")).body as string;
+    assert.doesNotMatch(text, /route="[^"]*\/(health|metrics|openapi\.json)"/, "probes and scrapes are no traffic");
     for (const line of [
-      'checkout_requests_total{service="order-service",route="/orders",outcome="success",error_class=""}',
+      'checkout_requests_total{service="order-service",route="POST /orders",outcome="success",error_class=""}',
       'checkout_upstream_attempts_total{service="order-service",upstream="gateway",result="success"}',
       'checkout_breaker_state{service="order-service",upstream="gateway",state="closed"} 1',
       'checkout_retry_budget_max_tokens{service="order-service",upstream="gateway"} 10',
@@ -239,7 +245,7 @@ describe("metrics", () => {
       'checkout_pool_connections{service="order-service",state="in_use"}',
       'checkout_config_info{service="order-service",version="test-short",fingerprint="',
       'checkout_payment_outcomes_total{service="order-service",status="authorised"}',
-      'checkout_request_duration_seconds_bucket{le="60",service="order-service",route="/orders"}',
+      'checkout_request_duration_seconds_bucket{le="60",service="order-service",route="POST /orders"}',
       'checkout_upstream_latency_seconds_bucket{le="0.005",service="order-service",upstream="gateway"}',
       'checkout_inflight_requests{service="order-service"}',
     ]) {

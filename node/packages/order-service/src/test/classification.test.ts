@@ -29,6 +29,14 @@ describe("database errors map onto the shared taxonomy", () => {
     ["deadlock (40P01)", pgError("40P01"), "DB_SERIALIZATION", 503, true],
     ["unique violation (23505)", pgError("23505"), "ALREADY_EXISTS", 409, false],
     ["check violation (23514)", pgError("23514"), "INVALID_REQUEST", 400, false],
+    [
+      "a NUL PostgreSQL text cannot hold (22021)",
+      pgError("22021", 'invalid byte sequence for encoding "UTF8": 0x00'),
+      "INVALID_REQUEST",
+      400,
+      false,
+    ],
+    ["a value too long (22001)", pgError("22001"), "INVALID_REQUEST", 400, false],
     ["anything else", pgError("42P01", "relation does not exist"), "INTERNAL", 500, false],
   ];
   for (const [name, error, errorClass, status, retryable] of cases) {

@@ -5,6 +5,8 @@ import { createLogger } from "../observability/logger.js";
 import { MASK, maskCardNumbers, maskDeep } from "../observability/mask.js";
 
 const CARD_LIKE = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/;
+// A sha256 config fingerprint whose digits include a 19-digit run: card-like on its own.
+const FINGERPRINT = "e3b0c4fa9876543210987654321afbf4c8996fb92427ae41e4649b934ca49599";
 
 function capture(): { logger: ReturnType<typeof createLogger>; lines: string[] } {
   const lines: string[] = [];
@@ -21,6 +23,18 @@ describe("card-number masking", () => {
     assert.equal(maskCardNumbers("4222222222222"), MASK, "13 digits");
     assert.equal(maskCardNumbers("order 123456789012"), "order 123456789012", "12 digits are no card");
     assert.equal(maskCardNumbers("12345678901234567890"), "12345678901234567890", "20 digits are no card");
+  });
+
+  test("a config fingerprint is left whole; a card number next to it, or glued onto it, is still masked", () => {
+    assert.match(FINGERPRINT, CARD_LIKE, "the constructed fingerprint holds a card-like run");
+    assert.equal(maskCardNumbers(FINGERPRINT), FINGERPRINT);
+    assert.equal(maskCardNumbers(`sha256:${FINGERPRINT}`), `sha256:${FINGERPRINT}`);
+    assert.equal(maskCardNumbers(`${FINGERPRINT} 4111 1111 1111 1111`), `${FINGERPRINT} ${MASK}`);
+    assert.equal(maskCardNumbers(`card 4111111111111111 config ${FINGERPRINT}`), `card ${MASK} config ${FINGERPRINT}`);
+    // An 81-character hex run is no sha256: a PAN glued onto one is masked.
+    assert.doesNotMatch(maskCardNumbers(`${FINGERPRINT}f4111111111111111`), /4111111111111111/);
+    assert.doesNotMatch(maskCardNumbers(`x${FINGERPRINT}`), /9876543210987654321/, "not standing alone");
+    assert.doesNotMatch(maskCardNumbers(FINGERPRINT.slice(1)), /9876543210987654321/, "63 characters");
   });
 
   test("maskDeep walks objects, arrays and errors, and rounds fractions whose digits look like a card", () => {
@@ -56,6 +70,17 @@ describe("the service logger", () => {
       [error.err.type, error.err.message, error.err.detail],
       ["Error", `insert failed: ${MASK}`, `Key (x)=(${MASK})`],
     );
+  });
+
+  test("a fingerprint field keeps its value; a card number in the same line is masked", () => {
+    const { logger, lines } = capture();
+    logger.info({ config: { fingerprint: FINGERPRINT }, note: "card 4111111111111111" }, `loaded ${FINGERPRINT}`);
+    const line = JSON.parse(lines[0] ?? "{}") as { config: { fingerprint: string }; note: string; msg: string };
+    assert.deepEqual(
+      [line.config.fingerprint, line.note, line.msg],
+      [FINGERPRINT, `card ${MASK}`, `loaded ${FINGERPRINT}`],
+    );
+    assert.ok(!(lines[0] ?? "").includes("4111111111111111"));
   });
 
   test("times are ISO strings: an epoch-ms time would itself be a 13-digit run", () => {

@@ -178,6 +178,32 @@ describe("no connection is held across the payment call", () => {
     ); // the monitor's probe is the pool's only other user
   });
 
+  test("the legacy replay switch holds exactly one connection for the whole payment call", async () => {
+    await withService(
+      async (service, gateway) => {
+        gateway.script([], authorised(250));
+        const pending = postOrder(service, orderBody());
+        await waitFor("the payment to be in flight", () => gateway.inflight === 1);
+        const samples: number[] = [];
+        while (gateway.inflight === 1) {
+          samples.push(service.database.stats().in_use);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        assert.ok(samples.length >= 5, `sampled ${samples.length} times`);
+        assert.deepEqual(new Set(samples), new Set([1]), "one connection checked out while the gateway works");
+        const answer = await pending;
+        assert.equal(answer.status, 201);
+        assert.equal(bodyOf(answer)["status"], "PAID");
+        assert.equal(service.database.stats().in_use, 0);
+      },
+      [
+        ...ROOMY_TIMEOUTS,
+        ["/monitoring/pool_check_interval_ms", 3_600_000],
+        ["/order_service/legacy_hold_connection_during_payment", true],
+      ],
+    );
+  });
+
   test("30 concurrent orders never take more connections than max_connections", async () => {
     await withService(
       async (service, gateway) => {

@@ -85,7 +85,7 @@ describe("a saturated pool", () => {
       assert.match(metrics, /checkout_pool_connections\{service="order-service",state="in_use"\} 2/);
       assert.match(
         metrics,
-        /checkout_requests_total\{service="order-service",route="\/orders",outcome="error",error_class="POOL_ACQUIRE_TIMEOUT"\} 1/,
+        /checkout_requests_total\{service="order-service",route="POST \/orders",outcome="error",error_class="POOL_ACQUIRE_TIMEOUT"\} 1/,
       );
 
       release();
