@@ -78,6 +78,31 @@ class MaskingTest {
         assertEquals("****", Masking.maskToken("tok"));
     }
 
+    // A sha256 config fingerprint whose digits include a 19-digit run: card-like on its own.
+    private static final String FINGERPRINT = "e3b0c4fa9876543210987654321afbf4c8996fb92427ae41e4649b934ca49599";
+
+    @Test
+    void aConfigFingerprintIsLeftWholeWhileACardNumberNextToItIsStillMasked() throws Exception {
+        JsonNode line = encode("config loaded " + FINGERPRINT + " card 4111111111111111", null,
+                new KeyValuePair("fingerprint", FINGERPRINT),
+                new KeyValuePair("note", FINGERPRINT + " 4111 1111 1111 1111"));
+
+        assertFalse(Masking.scrub("x" + FINGERPRINT).contains("9876543210987654321"), "it holds a card-like run");
+        assertEquals(FINGERPRINT, line.get("fingerprint").asText());
+        assertEquals("config loaded " + FINGERPRINT + " card ************1111", line.get("event").asText());
+        assertEquals(FINGERPRINT + " ************1111", line.get("note").asText());
+        assertFalse(line.toString().contains("4111111111111111"), line.toString());
+    }
+
+    @Test
+    void onlyA64HexTokenStandingAloneIsAFingerprint() {
+        // A PAN glued onto a fingerprint makes an 81-character hex run: no fingerprint, so masked.
+        assertFalse(Masking.scrub(FINGERPRINT + "f4111111111111111").contains("4111111111111111"));
+        assertFalse(Masking.scrub("x" + FINGERPRINT).contains("9876543210987654321"));
+        assertFalse(Masking.scrub(FINGERPRINT.substring(1)).contains("9876543210987654321"));
+        assertEquals("sha256:" + FINGERPRINT, Masking.scrub("sha256:" + FINGERPRINT));
+    }
+
     @Test
     void everyLoggerOfTheGatewayWritesThroughTheMaskingEncoder() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();

@@ -45,6 +45,26 @@ class MetricsAtStartTest {
     }
 
     @Test
+    void onlyBusinessRoutesAreCountedLabelledByMethodAndPathTemplate() {
+        try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
+            harness.get("/health");
+            harness.get("/openapi.json");
+            harness.metrics();
+            harness.pay(null, GatewayHarness.PAYMENT);
+            harness.provider.enqueue(GatewayHarness.json(404, "{\"error\":{\"class\":\"NOT_FOUND\","
+                    + "\"message\":\"no such charge\",\"retryable\":false}}"));
+            harness.status("m-unknown");
+
+            String metrics = harness.metrics();
+            assertTrue(metrics.lines().noneMatch(l -> l.matches(".*route=\"[^\"]*(health|metrics|openapi).*")),
+                    "a probe, a scrape or the document counted as traffic:\n" + metrics);
+            assertTrue(metrics.contains("checkout_requests_total{error_class=\"INVALID_REQUEST\",outcome=\"error\","
+                    + "route=\"POST /payments\"," + COMMON + "} 1.0"), metrics);
+            assertTrue(metrics.contains("route=\"GET /payments/{idempotencyKey}\""), metrics);
+        }
+    }
+
+    @Test
     void thePreRegisteredCountersAreTheOnesThatCount() {
         try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
             harness.gateway.metrics().reload(false);

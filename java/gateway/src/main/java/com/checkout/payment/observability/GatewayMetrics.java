@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -98,14 +99,26 @@ public final class GatewayMetrics {
     }
 
     /**
-     * Counts a request answered by this service, with its duration.
+     * The routes counted by {@code checkout_requests_total} and {@code checkout_request_duration_seconds}:
+     * config/METRICS.md counts business routes only, so a liveness probe ({@code GET /health}), a scrape
+     * or a fetch of the API document never looks like traffic (the breaker alert fires only "while
+     * requests arrive"). Each is the method, a space and the path template of openapi.json.
+     */
+    public static final Set<String> BUSINESS_ROUTES = Set.of("POST /payments", "GET /payments/{idempotencyKey}");
+
+    /**
+     * Counts a request answered by this service, with its duration; a route not in
+     * {@link #BUSINESS_ROUTES} is not counted.
      *
-     * @param route the route template, e.g. {@code POST /payments}
+     * @param route the method and the path template, e.g. {@code POST /payments}
      * @param outcome {@code success}, {@code declined}, {@code unknown} or {@code error}
      * @param errorClass the class of an error answer; empty on success
      * @param duration time to answer
      */
     public void request(String route, String outcome, String errorClass, Duration duration) {
+        if (!BUSINESS_ROUTES.contains(route)) {
+            return;
+        }
         Counter.builder("checkout.requests")
                 .description("requests answered by this service")
                 .tags("route", route, "outcome", outcome, "error_class", errorClass)

@@ -13,6 +13,12 @@ public final class Masking {
     // simulator's pattern, so both sides of the wire mask the same things).
     private static final Pattern CARD_LIKE = Pattern.compile("(?<!\\d)\\d(?:[ -]?\\d){12,18}(?!\\d)");
 
+    // A config fingerprint (a sha256: exactly 64 lowercase hex characters, standing alone) is left
+    // whole: its digit runs look card-like, but 64 hex characters are never a card number. Any other
+    // text around it is still masked, and a longer hex run (one a PAN was glued onto) is no fingerprint.
+    // The same rule as the order service's mask.ts and the Python client's masking.py.
+    private static final Pattern FINGERPRINT = Pattern.compile("(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])");
+
     // A token that reached a string anyway: JSON ("payment_token": "..."), a toString or a query
     // (payment_token=...), in snake or camel case.
     private static final Pattern TOKEN_IN_TEXT = Pattern.compile(
@@ -49,16 +55,26 @@ public final class Masking {
      * Masks card numbers and embedded payment tokens in free text.
      *
      * @param text any string bound for a log line
-     * @return the text with every card-like digit run and token value masked
+     * @return the text with every card-like digit run (outside a config fingerprint) and token value masked
      */
     public static String scrub(String text) {
         if (text == null || text.isEmpty()) {
             return text;
         }
-        String out = CARD_LIKE.matcher(text)
-                .replaceAll(m -> Matcher.quoteReplacement(maskDigits(m.group())));
+        StringBuilder out = new StringBuilder(text.length());
+        Matcher fingerprint = FINGERPRINT.matcher(text);
+        int from = 0;
+        while (fingerprint.find()) {
+            out.append(maskCardNumbers(text.substring(from, fingerprint.start()))).append(fingerprint.group());
+            from = fingerprint.end();
+        }
+        out.append(maskCardNumbers(text.substring(from)));
         return TOKEN_IN_TEXT.matcher(out)
                 .replaceAll(m -> Matcher.quoteReplacement(m.group(1) + maskToken(m.group(2))));
+    }
+
+    private static String maskCardNumbers(String text) {
+        return CARD_LIKE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(maskDigits(m.group())));
     }
 
     private static String maskDigits(String run) {
