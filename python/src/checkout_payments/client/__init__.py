@@ -5,7 +5,8 @@
     # PaymentError subclasses otherwise; error.outcome == "unknown" → settle with client.get_payment(key)
 
 Retries only CONNECTION (config/SEMANTICS.md §7); a timeout's outcome is unknown and is settled by
-reconciliation (`get_payment`), never by a second charge. See docs/PYTHON_CLIENT.md.
+reconciliation (`get_payment`), never by a second charge. `config=ReloadingConfig(path)` takes up edits
+of the config file while the process runs. See docs/PYTHON_CLIENT.md.
 """
 
 from checkout_payments.client.async_client import AsyncPaymentClient
@@ -28,6 +29,7 @@ from checkout_payments.client.errors import (
     PaymentUpstreamUnavailableError,
 )
 from checkout_payments.client.logs import JsonFormatter, use_json_lines
+from checkout_payments.client.reloading import ReloadingConfig
 from checkout_payments.client.request import Detail, PaymentRequest
 from checkout_payments.client.results import ClientStats, PaymentResult, PaymentStatus
 from checkout_payments.client.sync_client import PaymentClient
@@ -57,5 +59,6 @@ __all__ = [
     "PaymentStatus",
     "PaymentTimeoutError",
     "PaymentUpstreamUnavailableError",
+    "ReloadingConfig",
     "use_json_lines",
 ]

@@ -13,6 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from checkout_payments.client.core import ClientCore, Journal
+from checkout_payments.client.reloading import ReloadingConfig
 from checkout_payments.client.results import ClientStats, PaymentResult, PaymentStatus
 from checkout_payments.client.transport import USER_AGENT, attempt_headers, attempt_timeout
 from checkout_payments.client.wire import CLASSIFIER, AttemptEnd, payment_answer, status_answer, unanswered
@@ -39,7 +40,7 @@ class AsyncPaymentClient:
         self,
         base_url: str,
         *,
-        config: LoadedConfig | None = None,
+        config: LoadedConfig | ReloadingConfig | None = None,
         clock: Callable[[], int] | None = None,
         rand: Callable[[], float] | None = None,
         sleep: Callable[[int], Awaitable[None]] | None = None,
@@ -120,11 +121,12 @@ class AsyncPaymentClient:
             core.backing_off(journal, delay_ms)
             await self._sleep(delay_ms)
 
+        snapshot = journal.snapshot
         loop = AsyncResilientCall(
-            core.settings,
+            snapshot.settings,
             Role.RELAY,
-            core.breaker,
-            core.budget,
+            snapshot.breaker,
+            snapshot.budget,
             CLASSIFIER,
             clock=core.clock,
             rand=core.rand,
@@ -139,7 +141,8 @@ class AsyncPaymentClient:
 
     @property
     def config(self) -> LoadedConfig:
-        return self._core.config
+        """The config in force (with a `ReloadingConfig`: after looking for an edit of its file)."""
+        return self._core.current().config
 
     async def aclose(self) -> None:
         """Close the pooled connections; the client cannot be used afterwards."""

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from checkout_payments.client.errors import FAILED, UNKNOWN, PaymentError, PaymentOutcome, payment_error
 from checkout_payments.client.logs import LOGGER, log_event
 from checkout_payments.client.metrics import UPSTREAM, ClientMetrics, PrometheusMetrics
+from checkout_payments.client.reloading import ReloadingConfig
 from checkout_payments.client.request import (
     Detail,
     PaymentRequest,
@@ -29,6 +30,7 @@ from checkout_payments.client.request import (
 from checkout_payments.client.results import ClientStats, PaymentResult, PaymentStatus
 from checkout_payments.client.wire import Answered, AttemptEnd
 from checkout_payments.config import LoadedConfig, load_config
+from checkout_payments.generated import PaymentSettings
 from checkout_payments.resilience import Attempt, CallResult, CircuitBreaker, ErrorClass, RetryBudget, Transition
 
 if TYPE_CHECKING:
@@ -58,6 +60,19 @@ def monotonic_ms() -> int:
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """The config a call runs on from its start to its end, with the gateway's breaker and budget."""
+
+    config: LoadedConfig
+    breaker: CircuitBreaker
+    budget: RetryBudget
+
+    @property
+    def settings(self) -> PaymentSettings:
+        return self.config.settings.payment
+
+
+@dataclass(frozen=True)
 class AttemptRecord:
     number: int
     timeout_ms: int
@@ -73,6 +88,7 @@ class Journal:
     idempotency_key: str
     deadline_ms: int
     deadline_at: int
+    snapshot: Snapshot
     order_id: str | None = None
     request: PaymentRequest | None = None
     records: list[AttemptRecord] = field(default_factory=list)
@@ -95,38 +111,88 @@ class Journal:
 
 
 class ClientCore:
-    """The gateway's breaker and retry budget (one each, shared by every call of the client) and its counters."""
+    """The gateway's breaker and retry budget (one each, shared by every call of the client) and its counters.
+
+    With a `ReloadingConfig` the config in force is checked when each call starts: a new one replaces
+    the snapshot, rebuilding the breaker (budget) only when its own settings changed — an unrelated
+    edit keeps an open breaker open, as in the gateway and the order service. A call keeps the
+    snapshot it started with, so its retries keep its timeout.
+    """
 
     def __init__(
         self,
-        config: LoadedConfig | None,
+        config: LoadedConfig | ReloadingConfig | None,
         clock: Callable[[], int] | None,
         rand: Callable[[], float] | None,
         registry: CollectorRegistry | None,
         logger: logging.Logger | None,
     ) -> None:
-        self.config = config if config is not None else load_config()
-        self.settings = self.config.settings.payment
+        self._source = config if isinstance(config, ReloadingConfig) else None
+        loaded = config.current() if isinstance(config, ReloadingConfig) else config or load_config()
         self.clock = clock or monotonic_ms
         self.rand = rand or random.random
         self.logger = logger or LOGGER
         self._lock = threading.Lock()
         self._counts = dict.fromkeys(_COUNTERS, 0)
         self.metrics = ClientMetrics()
-        self.breaker = CircuitBreaker(self.settings.circuit_breaker, on_transition=self._transition)
-        self.budget = RetryBudget(self.settings.retry_budget)
+        payment = loaded.settings.payment
+        self._snapshot = Snapshot(
+            loaded,
+            CircuitBreaker(payment.circuit_breaker, on_transition=self._transition),
+            RetryBudget(payment.retry_budget),
+        )
         if registry is not None:
-            self.metrics = PrometheusMetrics(registry, self.breaker, self.budget, self.config)
+            self.metrics = PrometheusMetrics(registry, lambda: self.breaker, lambda: self.budget, loaded)
+        self._log_config("payment_client_config")
+
+    @property
+    def config(self) -> LoadedConfig:
+        return self._snapshot.config
+
+    @property
+    def settings(self) -> PaymentSettings:
+        return self._snapshot.settings
+
+    @property
+    def breaker(self) -> CircuitBreaker:
+        return self._snapshot.breaker
+
+    @property
+    def budget(self) -> RetryBudget:
+        return self._snapshot.budget
+
+    def current(self) -> Snapshot:
+        """The snapshot a call starting now runs on, after taking up a reloaded config."""
+        if self._source is None:
+            return self._snapshot
+        loaded = self._source.current()
+        with self._lock:
+            old = self._snapshot
+            if loaded.fingerprint == old.config.fingerprint:
+                return old
+            new, old_payment = loaded.settings.payment, old.settings
+            breaker = old.breaker
+            if new.circuit_breaker != old_payment.circuit_breaker:
+                breaker = CircuitBreaker(new.circuit_breaker, on_transition=self._transition)
+            budget = old.budget if new.retry_budget == old_payment.retry_budget else RetryBudget(new.retry_budget)
+            self._snapshot = Snapshot(loaded, breaker, budget)
+        self.metrics.config_changed(old.config, loaded)
+        self._log_config("payment_client_config_changed", previous_fingerprint=old.config.fingerprint)
+        return self._snapshot
+
+    def _log_config(self, event: str, **fields: object) -> None:
+        config, settings = self.config, self.settings
         log_event(
             self.logger,
             logging.INFO,
-            "payment_client_config",
-            version=self.config.settings.version,
-            fingerprint=self.config.fingerprint,
-            path=self.config.path,
-            timeout_ms=self.settings.timeout_ms,
-            deadline_ms=self.settings.deadline_ms,
-            warnings=[f"{finding.pointer}: {finding.message}" for finding in self.config.warnings],
+            event,
+            version=config.settings.version,
+            fingerprint=config.fingerprint,
+            path=config.path,
+            timeout_ms=settings.timeout_ms,
+            deadline_ms=settings.deadline_ms,
+            warnings=[f"{finding.pointer}: {finding.message}" for finding in config.warnings],
+            **fields,
         )
 
     # ---- starting a call -------------------------------------------------------------------------
@@ -166,9 +232,11 @@ class ClientCore:
         return self._journal("get_payment", idempotency_key, deadline_ms)
 
     def _journal(self, operation: Operation, key: str, deadline_ms: int | None) -> Journal:
+        snapshot = self.current()
         # A caller's deadline may only shorten the config's: the config is the one source of truth.
-        budget = self.settings.deadline_ms if deadline_ms is None else min(deadline_ms, self.settings.deadline_ms)
-        return Journal(operation, key, budget, self.clock() + budget)
+        configured = snapshot.settings.deadline_ms
+        budget = configured if deadline_ms is None else min(deadline_ms, configured)
+        return Journal(operation, key, budget, self.clock() + budget, snapshot)
 
     def _invalid(self, operation: Operation, key: str, details: list[Detail]) -> PaymentError:
         listed = "; ".join(f"{d.pointer or '(request)'}: {d.message}" for d in details)
@@ -379,6 +447,7 @@ class ClientCore:
     def stats(self) -> ClientStats:
         with self._lock:
             counts = dict(self._counts)
+            snapshot = self._snapshot
         return ClientStats(
             successes=counts["successes"],
             declines=counts["declines"],
@@ -386,10 +455,10 @@ class ClientCore:
             unknown_outcomes=counts["unknown_outcomes"],
             attempts=counts["attempts"],
             retries=counts["retries"],
-            breaker_state=self.breaker.state,
-            breaker_generation=self.breaker.generation,
-            budget_tokens=self.budget.tokens_milli / 1000,
-            budget_max_tokens=self.budget.settings.max_tokens,
+            breaker_state=snapshot.breaker.state,
+            breaker_generation=snapshot.breaker.generation,
+            budget_tokens=snapshot.budget.tokens_milli / 1000,
+            budget_max_tokens=snapshot.budget.settings.max_tokens,
         )
 
 

@@ -7,6 +7,11 @@ from typing import Any
 
 # 13–19 digits, optionally grouped by single spaces or dashes: every card number (PAN) length in use.
 _CARD_LIKE = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
+# A config fingerprint (a sha256: exactly 64 lowercase hex characters, standing alone) is left whole: its
+# digit runs look card-like, but 64 hex characters are never a card number. Text around it is still
+# masked, and a longer hex run (a PAN glued onto a hash) is no fingerprint. The same rule as the
+# gateway's Masking.java and the order service's mask.ts.
+_FINGERPRINT = re.compile(r"(?<![0-9A-Za-z])([0-9a-f]{64})(?![0-9A-Za-z])")
 # Fields whose whole value is secret, whatever it looks like (a token need not look like a card number).
 SECRET_FIELDS = frozenset({"payment_token", "token", "card_number", "pan", "cvv", "cvc"})
 # Fewer characters than this and even the last four would give too much away.
@@ -21,7 +26,7 @@ def mask_secret(value: str) -> str:
 def scrub(value: Any) -> Any:
     """`value` with every secret field masked and every card-like number masked, however deeply nested."""
     if isinstance(value, str):
-        return _CARD_LIKE.sub(_mask_card, value)
+        return _mask_cards(value)
     if isinstance(value, dict):
         return {
             key: mask_secret(str(item)) if str(key).lower() in SECRET_FIELDS and item is not None else scrub(item)
@@ -30,6 +35,12 @@ def scrub(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [scrub(item) for item in value]
     return value
+
+
+def _mask_cards(text: str) -> str:
+    # split() with a capturing group alternates text, fingerprint, text, …: only the text is masked.
+    parts = _FINGERPRINT.split(text)
+    return "".join(part if index % 2 else _CARD_LIKE.sub(_mask_card, part) for index, part in enumerate(parts))
 
 
 def _mask_card(match: re.Match[str]) -> str:

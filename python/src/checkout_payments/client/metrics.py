@@ -19,6 +19,14 @@ SERVICE = "payment-client"
 UPSTREAM = "gateway"
 # METRICS.md: the same buckets everywhere, so dashboards compare like with like.
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 60)
+# SEMANTICS §3's four transitions and METRICS.md's four payment statuses: labels known up front.
+TRANSITIONS = (
+    (BreakerState.CLOSED, BreakerState.OPEN),
+    (BreakerState.OPEN, BreakerState.HALF_OPEN),
+    (BreakerState.HALF_OPEN, BreakerState.CLOSED),
+    (BreakerState.HALF_OPEN, BreakerState.OPEN),
+)
+PAYMENT_STATUSES = ("authorised", "declined", "unknown", "failed")
 
 
 class ClientMetrics:
@@ -39,15 +47,23 @@ class ClientMetrics:
     def inflight(self, delta: int) -> None:
         """A payment started (+1) or ended (-1)."""
 
+    def config_changed(self, previous: LoadedConfig, current: LoadedConfig) -> None:
+        """A reloaded config replaced `previous`."""
+
 
 class PrometheusMetrics(ClientMetrics):
     """The client's part of METRICS.md, in `registry`; gauges read the breaker and budget when scraped.
 
+    `breaker` and `budget` return the ones in force (a reloaded config may rebuild them).
     One client per registry: a second client registering the same names raises ValueError.
     """
 
     def __init__(
-        self, registry: CollectorRegistry, breaker: CircuitBreaker, budget: RetryBudget, config: LoadedConfig
+        self,
+        registry: CollectorRegistry,
+        breaker: Callable[[], CircuitBreaker],
+        budget: Callable[[], RetryBudget],
+        config: LoadedConfig,
     ) -> None:
         from prometheus_client import Counter, Gauge, Histogram
 
@@ -93,16 +109,26 @@ class PrometheusMetrics(ClientMetrics):
             state.labels(SERVICE, UPSTREAM, name.value).set_function(_is_state(breaker, name))
         Gauge("checkout_retry_budget_tokens", "tokens left (milli-tokens / 1000)", upstream, registry=registry).labels(
             SERVICE, UPSTREAM
-        ).set_function(lambda: budget.tokens_milli / 1000)
+        ).set_function(lambda: budget().tokens_milli / 1000)
         Gauge("checkout_retry_budget_max_tokens", "bucket size", upstream, registry=registry).labels(
             SERVICE, UPSTREAM
-        ).set(budget.settings.max_tokens)
-        Gauge(
+        ).set_function(lambda: budget().settings.max_tokens)
+        self._config_info = Gauge(
             "checkout_config_info",
             "always 1: the active config",
             ["service", "version", "fingerprint"],
             registry=registry,
-        ).labels(SERVICE, config.settings.version, config.fingerprint).set(1)
+        )
+        self._config_info.labels(SERVICE, config.settings.version, config.fingerprint).set(1)
+        # Every series whose labels are known up front exists at 0 from the start, as in the gateway:
+        # Prometheus' increase() needs a sample before the first event, or the first breaker trip,
+        # retry or unknown payment is invisible to the alerts.
+        self._latency.labels(SERVICE, UPSTREAM)
+        self._retries.labels(SERVICE, UPSTREAM)
+        for from_state, to_state in TRANSITIONS:
+            self._transitions.labels(SERVICE, UPSTREAM, from_state.value, to_state.value)
+        for status in PAYMENT_STATUSES:
+            self._outcomes.labels(SERVICE, status)
 
     def attempt(self, result: str, duration_s: float) -> None:
         self._attempts.labels(SERVICE, UPSTREAM, result).inc()
@@ -120,6 +146,11 @@ class PrometheusMetrics(ClientMetrics):
     def inflight(self, delta: int) -> None:
         self._inflight.inc(delta)
 
+    def config_changed(self, previous: LoadedConfig, current: LoadedConfig) -> None:
+        # One series, the config in force: the old one goes, or a dashboard would show two configs.
+        self._config_info.remove(SERVICE, previous.settings.version, previous.fingerprint)
+        self._config_info.labels(SERVICE, current.settings.version, current.fingerprint).set(1)
 
-def _is_state(breaker: CircuitBreaker, state: BreakerState) -> Callable[[], float]:
-    return lambda: 1.0 if breaker.state is state else 0.0
+
+def _is_state(breaker: Callable[[], CircuitBreaker], state: BreakerState) -> Callable[[], float]:
+    return lambda: 1.0 if breaker().state is state else 0.0

@@ -12,6 +12,7 @@ from urllib.parse import quote
 import httpx
 
 from checkout_payments.client.core import ClientCore, Journal
+from checkout_payments.client.reloading import ReloadingConfig
 from checkout_payments.client.results import ClientStats, PaymentResult, PaymentStatus
 from checkout_payments.client.transport import USER_AGENT, attempt_headers, attempt_timeout
 from checkout_payments.client.wire import CLASSIFIER, AttemptEnd, payment_answer, status_answer, unanswered
@@ -29,9 +30,10 @@ def _sleep_ms(ms: int) -> None:
 class PaymentClient:
     """Pays through the payment gateway; one instance per gateway, shared by the whole process (thread-safe).
 
-    Settings come from `config` (default: `load_config()`); `clock` (monotonic integer ms), `rand`
-    (draws in [0, 1)) and `sleep` (integer ms) are injectable for tests. Pass a prometheus-client
-    `registry` to export the METRICS.md metrics. Use as a context manager, or call `close()`.
+    Settings come from `config` (default: `load_config()`; a `ReloadingConfig` takes up edits of the
+    file); `clock` (monotonic integer ms), `rand` (draws in [0, 1)) and `sleep` (integer ms) are
+    injectable for tests. Pass a prometheus-client `registry` to export the METRICS.md metrics. Use as
+    a context manager, or call `close()`.
 
     Each attempt's timeout — the HTTP timeout of its connect, write and each read, and its
     `X-Deadline-Ms` header — is the kernel's: `payment.timeout_ms`, cut to what is left of the deadline.
@@ -41,7 +43,7 @@ class PaymentClient:
         self,
         base_url: str,
         *,
-        config: LoadedConfig | None = None,
+        config: LoadedConfig | ReloadingConfig | None = None,
         clock: Callable[[], int] | None = None,
         rand: Callable[[], float] | None = None,
         sleep: Callable[[int], None] | None = None,
@@ -128,11 +130,12 @@ class PaymentClient:
             self._sleep(delay_ms)
 
         # One loop per call (it holds no state of its own): the breaker and budget are the client's.
+        snapshot = journal.snapshot
         loop = ResilientCall(
-            core.settings,
+            snapshot.settings,
             Role.RELAY,
-            core.breaker,
-            core.budget,
+            snapshot.breaker,
+            snapshot.budget,
             CLASSIFIER,
             clock=core.clock,
             rand=core.rand,
@@ -147,7 +150,8 @@ class PaymentClient:
 
     @property
     def config(self) -> LoadedConfig:
-        return self._core.config
+        """The config in force (with a `ReloadingConfig`: after looking for an edit of its file)."""
+        return self._core.current().config
 
     def close(self) -> None:
         """Close the pooled connections; the client cannot be used afterwards."""
