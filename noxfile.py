@@ -15,8 +15,10 @@ PY_PACKAGE = f"./{PY_DIR}[dev]"
 # ruff, mypy and pytest read their settings from the package's pyproject for every Python file of the repo.
 PY_CONFIG = f"{PY_DIR}/pyproject.toml"
 TOOLS_REQUIREMENTS = "tools/requirements.txt"
-PRE_INCIDENT = "config/examples/pre-incident.json"
+MAIN_CONFIG = "config/timeout.json"
+REPLAY_TESTS = "tests/replay"
 PY_BENCHMARKS = f"{PY_DIR}/benchmarks"
+E2E_TESTS = "tests/e2e"
 MONITORING_TESTS = "tests/monitoring"
 LINTED_PYTHON = ("python/src", "python/tests", "python/benchmarks", "tools", "tests", "noxfile.py")
 TYPED_PYTHON = ("python/src", "tools")
@@ -24,7 +26,7 @@ TYPED_PYTHON = ("python/src", "tools")
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "python", "node", "java", "conformance", "monitoring"]
+nox.options.sessions = ["lint", "python", "node", "java", "conformance", "monitoring", "replay-quick", "e2e"]
 
 
 def _install_python(session: nox.Session) -> None:
@@ -40,6 +42,13 @@ def _build_java(session: nox.Session) -> None:
     session.run("mvn", "-B", "-q", "-f", JAVA_POM, "package", "-DskipTests", external=True)
 
 
+def _build_stack(session: nox.Session) -> None:
+    """The gateway jar and the order service's build: what tools/stack starts (and conformance's CLIs)."""
+    with session.chdir(NODE_DIR):
+        _build_node(session)
+    _build_java(session)
+
+
 @nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """ruff, mypy --strict, codegen and case drift, tsc --noEmit (strict) and javac -Xlint:all -Werror."""
@@ -49,6 +58,8 @@ def lint(session: nox.Session) -> None:
     session.run("mypy", "--config-file", PY_CONFIG, "--strict", *TYPED_PYTHON)
     session.run("python", "-m", "tools.codegen", "--check")
     session.run("python", "-m", "tools.conformance.config_cases", "--check")
+    # The shipped config must be warning-free: e.g. it can never carry the replay-only legacy switch.
+    session.run("python", "-m", "tools.configlint", "--deny-warnings", MAIN_CONFIG)
     with session.chdir(NODE_DIR):
         session.run("npm", "ci", "--no-audit", "--no-fund", external=True, silent=True)
         session.run("npm", "run", "typecheck", external=True)
@@ -96,24 +107,26 @@ def java(session: nox.Session) -> None:
 def conformance(session: nox.Session) -> None:
     """Run the config cases (and kernel vectors) in all three languages; `-- DIR…` runs other cases."""
     _install_python(session)
-    with session.chdir(NODE_DIR):
-        _build_node(session)
-    _build_java(session)
+    _build_stack(session)
     session.run("python", "-m", "tools.conformance", *session.posargs)
 
 
 @nox.session(python=PYTHON)
 def monitoring(session: nox.Session) -> None:
-    """promtool check and test of the generated alert rules; the rules and dashboard use METRICS.md names only."""
+    """promtool tests of the generated rules; METRICS.md checked on the running services; the alerts on a real
+    Prometheus scraping the real stack (breaker outage, config drift)."""
     _install_python(session)
-    if shutil.which("promtool") is None:
+    # Debian's `prometheus` package ships both: promtool for the unit tests, prometheus for the end-to-end run.
+    if shutil.which("promtool") is None or shutil.which("prometheus") is None:
         if os.geteuid() != 0:
-            session.error("promtool is missing: install Debian's `prometheus` package (it ships promtool)")
-        session.log("promtool is missing: installing Debian's `prometheus` package, which ships it")
+            session.error("promtool or prometheus is missing: install Debian's `prometheus` package")
+        session.log("promtool or prometheus is missing: installing Debian's `prometheus` package")
         session.run("apt-get", "update", external=True)
         session.run("apt-get", "install", "-y", "--no-install-recommends", "prometheus", external=True)
-        session.log("installed promtool from Debian's `prometheus` package")
-    session.run("pytest", "-c", PY_CONFIG, "--rootdir", ".", MONITORING_TESTS, *session.posargs)
+        session.log("installed promtool and prometheus from Debian's `prometheus` package")
+    _build_stack(session)
+    # `python -m` puts the repo root on sys.path: the end-to-end tests import tools.stack and tools.codegen.
+    session.run("python", "-m", "pytest", "-c", PY_CONFIG, "--rootdir", ".", MONITORING_TESTS, *session.posargs)
 
 
 @nox.session(python=PYTHON, default=False)
@@ -125,8 +138,49 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON, default=False)
 def validate(session: nox.Session) -> None:
-    """The main job for now: lint the config, show the incident config is caught, check the bindings for drift."""
+    """Is config/timeout.json safe to ship? Lint, incident config refused, drift, conformance, smoke: one report."""
     _install_python(session)
-    session.run("python", "-m", "tools.configlint")
-    session.run("python", "-m", "tools.configlint", PRE_INCIDENT, "--expect-error", "/payment/timeout_ms")
-    session.run("python", "-m", "tools.codegen", "--check")
+    _build_stack(session)
+    session.run("python", "-m", "tools.validate")
+
+
+@nox.session(python=PYTHON, default=False)
+def demo(session: nox.Session) -> None:
+    """The main job: the real stack under a batch of orders with a provider outage, and a report (< 3 min)."""
+    _install_python(session)
+    _build_stack(session)
+    session.run("python", "-m", "tools.demo", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def e2e(session: nox.Session) -> None:
+    """Cross-language end-to-end tests over the real processes: payments, idempotency, outages, reload, fuzzing."""
+    _install_python(session)
+    _build_stack(session)
+    # `python -m` puts the repo root on sys.path: the tests import tools.stack.
+    session.run("python", "-m", "pytest", "-c", PY_CONFIG, "--rootdir", ".", E2E_TESTS, *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def replay(session: nox.Session) -> None:
+    """Replay incident traffic on the real stack, configs side by side (≤ 10 min); `-- --config FILE --profile NAME`."""
+    _install_python(session)
+    _build_stack(session)
+    session.run("python", "-m", "tools.replay", *session.posargs)
+
+
+@nox.session(name="replay-quick", python=PYTHON)
+def replay_quick(session: nox.Session) -> None:
+    """Replay bench unit tests and --quick run (≤ 2 min): the fix errs less, nothing charged twice or unsettled."""
+    _install_python(session)
+    _build_stack(session)
+    # `python -m` puts the repo root on sys.path: the tests import tools.replay.
+    session.run("python", "-m", "pytest", "-c", PY_CONFIG, "--rootdir", ".", REPLAY_TESTS, *session.posargs)
+
+
+@nox.session(name="config-diff", python=PYTHON, default=False)
+def config_diff(session: nox.Session) -> None:
+    """`-- OLD NEW [--quick] [--profile NAME]`: changed settings, lint findings of both, and the replay delta."""
+    _install_python(session)
+    _build_stack(session)
+    session.run("python", "-m", "tools.replay.config_diff", *session.posargs)

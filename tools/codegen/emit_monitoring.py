@@ -28,6 +28,7 @@ __all__ = [
     "emit",
     "load_with_binding",
     "load_with_schema",
+    "rules",
     "yaml_lines",
 ]
 
@@ -39,3 +40,8 @@ def emit(schema: Schema, config_path: Path | None = None) -> dict[str, str]:
         TESTS_PATH: tests_file(schema, config),
         DASHBOARD_PATH: dashboard_file(schema, config),
     }
+
+
+def rules(schema: Schema, config_path: Path, scale: float = 1) -> str:
+    """Only the rule file, from any valid config, its fixed windows multiplied by `scale` (end-to-end runs)."""
+    return rules_file(schema, load_monitored(schema, config_path), scale)

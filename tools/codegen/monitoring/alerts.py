@@ -48,9 +48,16 @@ class Alert:
         return f"{RUNBOOK}#{self.name.lower()}"
 
 
-def breaker_for_ms(config: Monitored) -> int:
+# `scale` multiplies the fixed windows and `for`s at the top of this module, so an end-to-end run against a
+# real Prometheus (tests/monitoring) waits seconds where production waits minutes; durations derived from
+# the config shrink with a shortened config instead. The generated files use scale 1.
+def scaled(ms: int, scale: float) -> int:
+    return round(ms * scale)
+
+
+def breaker_for_ms(config: Monitored, scale: float = 1) -> int:
     # Open for the recovery time, then half-open trials that may each take a whole attempt timeout.
-    return _whole_seconds(config.recovery_timeout_ms + config.timeout_ms + BREAKER_GRACE_MS)
+    return _whole_seconds(config.recovery_timeout_ms + config.timeout_ms + scaled(BREAKER_GRACE_MS, scale))
 
 
 def _whole_seconds(ms: int) -> int:
@@ -58,12 +65,14 @@ def _whole_seconds(ms: int) -> int:
     return math.ceil(ms / 1000) * 1000
 
 
-def flap_window_ms(config: Monitored) -> int:
-    return max(FLAP_WINDOW_MIN_MS, FLAP_OPENS * breaker_for_ms(config))
+def flap_window_ms(config: Monitored, scale: float = 1) -> int:
+    return max(scaled(FLAP_WINDOW_MIN_MS, scale), FLAP_OPENS * breaker_for_ms(config, scale))
 
 
-def alerts(config: Monitored) -> list[Alert]:
-    window = duration(RATE_WINDOW_MS)
+def alerts(config: Monitored, scale: float = 1) -> list[Alert]:
+    window = duration(scaled(RATE_WINDOW_MS, scale))
+    breaker_for, flap_window = breaker_for_ms(config, scale), duration(flap_window_ms(config, scale))
+    reload_window, drift_for = duration(scaled(RELOAD_WINDOW_MS, scale)), scaled(DRIFT_FOR_MS, scale)
     source = f"config/timeout.json version {config.version}"
     return [
         Alert(
@@ -72,7 +81,7 @@ def alerts(config: Monitored) -> list[Alert]:
             f'sum by (service) (increase(checkout_requests_total{{outcome="error"}}[{window}]))\n'
             f"  / sum by (service) (increase(checkout_requests_total[{window}]))\n"
             f"> {number(config.error_rate)}",
-            RATE_FOR_MS,
+            scaled(RATE_FOR_MS, scale),
             f"{{{{ $labels.service }}}}: more than {percent(config.error_rate)} of requests fail",
             f"More than monitoring.error_rate_threshold = {number(config.error_rate)} of the requests "
             f"{{{{ $labels.service }}}} answered in the last {window} had outcome=error ({source}). "
@@ -85,7 +94,7 @@ def alerts(config: Monitored) -> list[Alert]:
             f'(increase(checkout_upstream_attempts_total{{result=~"TIMEOUT|DEADLINE_EXCEEDED"}}[{window}]))\n'
             f"  / sum by (service, upstream) (increase(checkout_upstream_attempts_total[{window}]))\n"
             f"> {number(config.timeout_rate)}",
-            RATE_FOR_MS,
+            scaled(RATE_FOR_MS, scale),
             f"{{{{ $labels.service }}}} → {{{{ $labels.upstream }}}}: "
             f"more than {percent(config.timeout_rate)} of payment calls time out",
             f"More than monitoring.payment_timeout_rate_threshold = {number(config.timeout_rate)} of the "
@@ -93,18 +102,25 @@ def alerts(config: Monitored) -> list[Alert]:
             f"answer in time (TIMEOUT, or DEADLINE_EXCEEDED when the deadline cut the attempt) ({source}). "
             f"Their outcome is unknown until reconciled. payment.timeout_ms = {config.timeout_ms}.",
         ),
-        _pool_alert("Warning", "warning", "pool_utilization_warn", config.pool_warn, POOL_WARN_FOR_MS, source),
         _pool_alert(
-            "Critical", "critical", "pool_utilization_critical", config.pool_critical, POOL_CRITICAL_FOR_MS, source
+            "Warning", "warning", "pool_utilization_warn", config.pool_warn, scaled(POOL_WARN_FOR_MS, scale), source
+        ),
+        _pool_alert(
+            "Critical",
+            "critical",
+            "pool_utilization_critical",
+            config.pool_critical,
+            scaled(POOL_CRITICAL_FOR_MS, scale),
+            source,
         ),
         Alert(
             "CheckoutBreakerOpenTooLong",
             "critical",
             'min without (state) (checkout_breaker_state{state="closed"}) == 0\n'
             f"and on (service) sum by (service) (rate(checkout_requests_total[{window}])) > 0",
-            breaker_for_ms(config),
+            breaker_for,
             f"{{{{ $labels.service }}}} → {{{{ $labels.upstream }}}}: breaker has not closed "
-            f"for {duration(breaker_for_ms(config))}",
+            f"for {duration(breaker_for)}",
             f"The breaker of {{{{ $labels.service }}}} to {{{{ $labels.upstream }}}} has been open or half-open "
             f"for longer than payment.circuit_breaker.recovery_timeout_ms = {config.recovery_timeout_ms} plus "
             f"one attempt (payment.timeout_ms = {config.timeout_ms}) while requests arrive: its trial calls "
@@ -114,20 +130,20 @@ def alerts(config: Monitored) -> list[Alert]:
             "CheckoutBreakerFlapping",
             "warning",
             "sum by (service, upstream) "
-            f'(increase(checkout_breaker_transitions_total{{to="open"}}[{duration(flap_window_ms(config))}]))\n'
+            f'(increase(checkout_breaker_transitions_total{{to="open"}}[{flap_window}]))\n'
             f">= {FLAP_OPENS}",
             0,
             f"{{{{ $labels.service }}}} → {{{{ $labels.upstream }}}}: breaker opened {FLAP_OPENS} times or more "
-            f"in {duration(flap_window_ms(config))}",
+            f"in {flap_window}",
             f"The breaker of {{{{ $labels.service }}}} to {{{{ $labels.upstream }}}} opened at least {FLAP_OPENS} "
-            f"times in {duration(flap_window_ms(config))}: the upstream fails on and off, or its half-open "
+            f"times in {flap_window}: the upstream fails on and off, or its half-open "
             f"trials keep failing ({source}).",
         ),
         Alert(
             "CheckoutRetryBudgetExhausted",
             "warning",
             "checkout_retry_budget_tokens * 2 <= checkout_retry_budget_max_tokens",
-            BUDGET_FOR_MS,
+            scaled(BUDGET_FOR_MS, scale),
             "{{ $labels.service }} → {{ $labels.upstream }}: retry budget exhausted",
             f"The retry budget of {{{{ $labels.service }}}} to {{{{ $labels.upstream }}}} is at half or below "
             f"(payment.retry_budget.max_tokens = {config.max_tokens}): retries are refused with "
@@ -136,22 +152,22 @@ def alerts(config: Monitored) -> list[Alert]:
         Alert(
             "CheckoutConfigReloadFailed",
             "warning",
-            f'increase(checkout_config_reloads_total{{result="failure"}}[{duration(RELOAD_WINDOW_MS)}]) > 0\n'
+            f'increase(checkout_config_reloads_total{{result="failure"}}[{reload_window}]) > 0\n'
             # A counter created by its first failure is born at 1, and increase() cannot see that step.
             'or checkout_config_reloads_total{result="failure"} > 0\n'
-            f'  unless checkout_config_reloads_total{{result="failure"}} offset {duration(RELOAD_WINDOW_MS)}',
+            f'  unless checkout_config_reloads_total{{result="failure"}} offset {reload_window}',
             0,
             "{{ $labels.service }}: config reload failed",
-            f"{{{{ $labels.service }}}} refused a config reload in the last {duration(RELOAD_WINDOW_MS)} and "
+            f"{{{{ $labels.service }}}} refused a config reload in the last {reload_window} and "
             "keeps running its previous config. Its log names every violation (JSON Pointer and message).",
         ),
         Alert(
             "CheckoutConfigDrift",
             "warning",
             "count(count by (fingerprint) (checkout_config_info)) > 1",
-            DRIFT_FOR_MS,
+            drift_for,
             "services run different config fingerprints",
-            f"For {duration(DRIFT_FOR_MS)} the fleet has run more than one config fingerprint. The repo's "
+            f"For {duration(drift_for)} the fleet has run more than one config fingerprint. The repo's "
             f"config/timeout.json is version {config.version}, fingerprint {config.fingerprint}.",
         ),
     ]

@@ -24,13 +24,15 @@ from tools.codegen.monitoring.rules_file import RULES_PATH
 from tools.codegen.monitoring.yaml_text import MINUTE_MS, duration, number, yaml_lines
 
 TESTS_PATH = "tests/monitoring/alerts.test.yml"
+# The business route each service counts (config/METRICS.md: method + OpenAPI path template).
+ROUTES = {"payment-client": "POST /payments", "gateway": "POST /payments", "order-service": "POST /orders"}
 
 
 def _error_rate_test(alert: Alert, threshold: float) -> dict[str, Any]:
     services = {"below": "payment-client", "at": "order-service", "above": "gateway"}
     series = []
     for case, bad, total in ratio_cases(threshold):
-        base = {"service": services[case], "route": "/payments"}
+        base = {"service": services[case], "route": ROUTES[services[case]]}
         errors = {**base, "outcome": "error", "error_class": "UPSTREAM_UNAVAILABLE"}
         series.append(input_series("checkout_requests_total", errors, counter(bad)))
         series.append(input_series("checkout_requests_total", {**base, "outcome": "success"}, counter(total - bad)))
@@ -90,10 +92,18 @@ def _breaker_open_test(alert: Alert, step_ms: int) -> dict[str, Any]:
     samples = (opens_at + alert.for_ms) // SERIES_MS + 10
     closed = [1] * (opens_at // SERIES_MS) + [0] * (samples - opens_at // SERIES_MS)
     # Only the gateway takes requests: a breaker nobody calls cannot half-open, and that is no incident.
-    requests = {"route": "/payments", "outcome": "error", "error_class": "CIRCUIT_OPEN"}
+    requests = {"outcome": "error", "error_class": "CIRCUIT_OPEN"}
     series = [
-        input_series("checkout_requests_total", {"service": "gateway", **requests}, f"1000+10x{samples}"),
-        input_series("checkout_requests_total", {"service": "order-service", **requests}, f"1000x{samples}"),
+        input_series(
+            "checkout_requests_total",
+            {"service": "gateway", "route": ROUTES["gateway"], **requests},
+            f"1000+10x{samples}",
+        ),
+        input_series(
+            "checkout_requests_total",
+            {"service": "order-service", "route": ROUTES["order-service"], **requests},
+            f"1000x{samples}",
+        ),
     ]
     for service, upstream in (("gateway", "provider"), ("order-service", "gateway")):
         labels = {"service": service, "upstream": upstream, "state": "closed"}
