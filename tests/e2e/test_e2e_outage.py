@@ -65,6 +65,7 @@ def close_after_recovery(e2e: Surfaces, client: PaymentClient, prefix: str) -> N
 
 def test_retries_do_not_multiply_across_hops(e2e: Surfaces) -> None:
     e2e.behave(outage={"mode": "error_503"})  # retryable 5xx: the gateway's retry loop runs
+    gateway_attempts_before = e2e.metric("gateway", "checkout_upstream_attempts_total")
 
     orders = [e2e.order(customer=f"retry-{n}").json() for n in range(ORDERS)]
     with e2e.client() as client:
@@ -74,10 +75,14 @@ def test_retries_do_not_multiply_across_hops(e2e: Surfaces) -> None:
         client_attempts = client.stats.attempts
 
     attempts = {entry["key"]: entry["attempts"] for entry in e2e.ledger()["charges"]}
-    first = orders[0]["payment"]["idempotency_key"]
-    assert attempts[first] == MAX_ATTEMPTS  # the gateway retried, up to its max_attempts ...
-    assert max(attempts.values()) <= MAX_ATTEMPTS, attempts  # ... and nobody multiplied them
-    assert sum(attempts.values()) == FAILURE_THRESHOLD  # then its breaker stopped calling the provider
+    gateway_attempts = e2e.metric("gateway", "checkout_upstream_attempts_total") - gateway_attempts_before
+    assert any(count > 1 for count in attempts.values()), attempts  # the gateway retried ...
+    assert max(attempts.values()) <= MAX_ATTEMPTS, attempts  # ... within its max_attempts: nobody multiplied them
+    # Then its breaker stopped calling the provider after exactly failure_threshold failed attempts. An attempt
+    # the deadline cut before it reached the provider still counts as a failure (SEMANTICS §5): on a loaded
+    # machine the ledger may see fewer attempts than the gateway made, never more.
+    assert gateway_attempts == FAILURE_THRESHOLD
+    assert sum(attempts.values()) <= FAILURE_THRESHOLD, attempts
     assert all(order["status"] in {"PAYMENT_UNKNOWN", "FAILED"} for order in orders)
     # One attempt per order and per payment at the callers: the gateway's answer said "retryable": false.
     assert e2e.metric("order-service", "checkout_upstream_attempts_total") == ORDERS
