@@ -13,6 +13,7 @@ from typing import Any
 
 from checkout_payments.config.errors import ConfigError
 from checkout_payments.config.loader import parse_config
+from checkout_payments.json_lines_cli import run_json_lines_cli
 
 
 def verdict(case: dict[str, Any], source: str) -> dict[str, Any]:
@@ -37,23 +38,21 @@ def verdict(case: dict[str, Any], source: str) -> dict[str, Any]:
     }
 
 
+def read_case(file: str) -> dict[str, Any]:
+    case = json.loads(Path(file).read_text(encoding="utf-8"))
+    if not isinstance(case, dict) or "id" not in case or not ({"document", "document_text"} & case.keys()):
+        raise ValueError("expected an object with an id and a document or document_text")
+    return case
+
+
 def main(argv: list[str] | None = None) -> int:
-    files = sys.argv[1:] if argv is None else argv
-    if not files:
-        print("usage: python -m checkout_payments.config.validate_cli CASE_FILE...", file=sys.stderr)
-        return 2
-    status = 0
-    for file in files:
-        try:
-            case = json.loads(Path(file).read_text(encoding="utf-8"))
-            if not isinstance(case, dict) or "id" not in case or not ({"document", "document_text"} & case.keys()):
-                raise ValueError("expected an object with an id and a document or document_text")
-        except (OSError, ValueError) as error:
-            print(f"validate_cli: cannot read case file {file}: {error}", file=sys.stderr)
-            status = 2
-            continue
-        print(json.dumps(verdict(case, file), ensure_ascii=False), flush=True)
-    return status
+    return run_json_lines_cli(
+        argv,
+        usage="usage: python -m checkout_payments.config.validate_cli CASE_FILE...",
+        read=read_case,
+        line=verdict,
+        unreadable="validate_cli: cannot read case file",
+    )
 
 
 if __name__ == "__main__":

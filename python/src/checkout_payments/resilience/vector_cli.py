@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from checkout_payments.json_lines_cli import run_json_lines_cli
 from checkout_payments.resilience.vector_runner import run_vector
 
 
@@ -24,23 +25,21 @@ def line(vector: dict[str, Any]) -> dict[str, Any]:
     return {"id": vector.get("id"), "pass": not mismatches, "mismatches": mismatches}
 
 
+def read_vector(file: str) -> dict[str, Any]:
+    vector = json.loads(Path(file).read_text(encoding="utf-8"))
+    if not isinstance(vector, dict) or not isinstance(vector.get("id"), str):
+        raise ValueError("expected an object with a string id")
+    return vector
+
+
 def main(argv: list[str] | None = None) -> int:
-    files = sys.argv[1:] if argv is None else argv
-    if not files:
-        print("usage: python -m checkout_payments.resilience.vector_cli FILE...", file=sys.stderr)
-        return 2
-    status = 0
-    for file in files:
-        try:
-            vector = json.loads(Path(file).read_text(encoding="utf-8"))
-            if not isinstance(vector, dict) or not isinstance(vector.get("id"), str):
-                raise ValueError("expected an object with a string id")
-        except (OSError, ValueError) as error:
-            print(f"vector_cli: cannot read vector file {file}: {error}", file=sys.stderr)
-            status = 2
-            continue
-        print(json.dumps(line(vector), ensure_ascii=False), flush=True)
-    return status
+    return run_json_lines_cli(
+        argv,
+        usage="usage: python -m checkout_payments.resilience.vector_cli FILE...",
+        read=read_vector,
+        line=lambda vector, _file: line(vector),
+        unreadable="vector_cli: cannot read vector file",
+    )
 
 
 if __name__ == "__main__":

@@ -1,34 +1,19 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
-import type { EmbeddedDatabase } from "../db/embeddedPostgres.js";
 import { assertConforms, covered, documentedResponses } from "./support/apiConformance.js";
-import { FakeGateway, authorised } from "./support/fakeGateway.js";
+import { authorised } from "./support/fakeGateway.js";
 import {
   ROOMY_TIMEOUTS,
   orderBody,
   postOrder,
   request,
-  startDatabase,
-  startService,
   waitFor,
   type Answer,
-  type Service,
 } from "./support/harness.js";
+import { useTestBed } from "./support/testBed.js";
 
-let db: EmbeddedDatabase;
-let gateway: FakeGateway;
-let service: Service;
-before(async () => {
-  db = await startDatabase();
-  gateway = await FakeGateway.start();
-  service = await startService({ db, gateway, edits: ROOMY_TIMEOUTS });
-});
-after(async () => {
-  await service.close();
-  await gateway.close();
-  await db.destroy();
-});
+const bed = useTestBed({ service: ROOMY_TIMEOUTS });
 
 function errorOf(answer: Answer): {
   class: string;
@@ -44,13 +29,13 @@ function pointers(answer: Answer): string[] {
 }
 
 async function post(body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const answer = await postOrder(service, body, headers);
+  const answer = await postOrder(bed.service, body, headers);
   assertConforms("POST", "/orders", answer);
   return answer;
 }
 
 async function orderCount(): Promise<number> {
-  const result = await service.database.query<{ count: string }>("SELECT count(*) AS count FROM orders");
+  const result = await bed.service.database.query<{ count: string }>("SELECT count(*) AS count FROM orders");
   return Number(result.rows[0]?.count);
 }
 
@@ -94,12 +79,12 @@ describe("POST /orders refuses bad input with 400 naming every field", () => {
 
   test("a body that is not JSON, an array, or empty → 400, never a 500", async () => {
     for (const raw of ["{not json", "[1,2]", '{"__proto__": {"x": 1}}', "null"]) {
-      const answer = await request(`${service.url}/orders`, "POST", { raw });
+      const answer = await request(`${bed.service.url}/orders`, "POST", { raw });
       assertConforms("POST", "/orders", answer);
       assert.equal(answer.status, 400, raw);
       assert.equal(errorOf(answer).class, "INVALID_REQUEST");
     }
-    const empty = await request(`${service.url}/orders`, "POST", {
+    const empty = await request(`${bed.service.url}/orders`, "POST", {
       raw: "",
       headers: { "content-type": "application/json" },
     });
@@ -113,7 +98,7 @@ describe("POST /orders refuses bad input with 400 naming every field", () => {
   });
 
   test("a body that is not application/json → 415", async () => {
-    const answer = await request(`${service.url}/orders`, "POST", {
+    const answer = await request(`${bed.service.url}/orders`, "POST", {
       raw: "<order/>",
       headers: { "content-type": "application/xml" },
     });
@@ -128,9 +113,9 @@ describe("POST /orders refuses bad input with 400 naming every field", () => {
   });
 
   test("bad input creates no order and calls no gateway", async () => {
-    const before = [await orderCount(), gateway.paymentRequests().length];
+    const before = [await orderCount(), bed.gateway.paymentRequests().length];
     await post(orderBody({ amount_minor: 0 }));
-    assert.deepEqual([await orderCount(), gateway.paymentRequests().length], before);
+    assert.deepEqual([await orderCount(), bed.gateway.paymentRequests().length], before);
   });
 });
 
@@ -144,23 +129,23 @@ describe("X-Deadline-Ms", () => {
   });
 
   test("a spent deadline (0, -0, -5) → 504 DEADLINE_EXCEEDED without any work", async () => {
-    const before = [await orderCount(), gateway.paymentRequests().length];
+    const before = [await orderCount(), bed.gateway.paymentRequests().length];
     for (const value of ["0", "-0", "-5"]) {
       const answer = await post(orderBody(), { "X-Deadline-Ms": value });
       assert.equal(answer.status, 504, value);
       assert.equal(errorOf(answer).class, "DEADLINE_EXCEEDED");
     }
-    assert.deepEqual([await orderCount(), gateway.paymentRequests().length], before);
+    assert.deepEqual([await orderCount(), bed.gateway.paymentRequests().length], before);
   });
 
   test("a short deadline cuts the attempt: the gateway is told the remaining time, the outcome is unknown", async () => {
-    gateway.script([{ behaviour: { kind: "hang" }, records: "pending" }]);
-    const sentBefore = gateway.paymentRequests().length;
+    bed.gateway.script([{ behaviour: { kind: "hang" }, records: "pending" }]);
+    const sentBefore = bed.gateway.paymentRequests().length;
     const answer = await post(orderBody(), { "X-Deadline-Ms": "80" });
     assert.equal(answer.status, 201);
     const order = answer.body as { status: string; payment: { error_class: string } };
     assert.deepEqual([order.status, order.payment.error_class], ["PAYMENT_UNKNOWN", "DEADLINE_EXCEEDED"]);
-    const sent = gateway.paymentRequests().slice(sentBefore);
+    const sent = bed.gateway.paymentRequests().slice(sentBefore);
     assert.equal(sent.length, 1);
     const header = Number(sent[0]?.headers["x-deadline-ms"]);
     assert.ok(header > 0 && header <= 80, `X-Deadline-Ms sent: ${header}`);
@@ -175,9 +160,9 @@ describe("every route answers as openapi.json documents", () => {
     assert.equal(replay.status, 200);
     const conflict = await post(orderBody({ customer_id: "other" }), { "Idempotency-Key": "api-1" });
     assert.equal(conflict.status, 422);
-    gateway.script([authorised(200)]);
+    bed.gateway.script([authorised(200)]);
     const slow = post(orderBody(), { "Idempotency-Key": "api-2" });
-    await waitFor("the payment to reach the gateway", () => gateway.inflight > 0);
+    await waitFor("the payment to reach the gateway", () => bed.gateway.inflight > 0);
     const inflight = await post(orderBody(), { "Idempotency-Key": "api-2" });
     assert.equal(inflight.status, 409);
     assert.equal((await slow).status, 201);
@@ -191,25 +176,25 @@ describe("every route answers as openapi.json documents", () => {
       ["nope", 400],
       ["00000000-0000-4000-8000-000000000000", 404],
     ] as const) {
-      const answer = await request(`${service.url}/orders/${path}`, "GET");
+      const answer = await request(`${bed.service.url}/orders/${path}`, "GET");
       assertConforms("GET", "/orders/{id}", answer);
       assert.equal(answer.status, status);
     }
   });
 
   test("GET /health 200 ok, GET /metrics, GET /openapi.json", async () => {
-    const health = await request(`${service.url}/health`, "GET");
+    const health = await request(`${bed.service.url}/health`, "GET");
     assertConforms("GET", "/health", health);
     assert.equal((health.body as { status: string }).status, "ok");
-    const metrics = await request(`${service.url}/metrics`, "GET");
+    const metrics = await request(`${bed.service.url}/metrics`, "GET");
     assertConforms("GET", "/metrics", metrics);
-    const document = await request(`${service.url}/openapi.json`, "GET");
+    const document = await request(`${bed.service.url}/openapi.json`, "GET");
     assertConforms("GET", "/openapi.json", document);
     assert.equal((document.body as { openapi: string }).openapi, "3.1.0");
   });
 
   test("an unknown route answers the shared error body with 404", async () => {
-    const answer = await request(`${service.url}/nowhere`, "GET");
+    const answer = await request(`${bed.service.url}/nowhere`, "GET");
     assert.equal(answer.status, 404);
     assert.equal(errorOf(answer).class, "NOT_FOUND");
   });
@@ -231,10 +216,10 @@ describe("every route answers as openapi.json documents", () => {
 
 describe("metrics", () => {
   test("names and labels of config/METRICS.md, service order-service, upstream gateway", async () => {
-    await request(`${service.url}/health`, "GET");
-    await request(`${service.url}/openapi.json`, "GET");
-    await request(`${service.url}/metrics`, "GET");
-    const text = (await request(`${service.url}/metrics`, "GET")).body as string;
+    await request(`${bed.service.url}/health`, "GET");
+    await request(`${bed.service.url}/openapi.json`, "GET");
+    await request(`${bed.service.url}/metrics`, "GET");
+    const text = (await request(`${bed.service.url}/metrics`, "GET")).body as string;
     assert.doesNotMatch(text, /route="[^"]*\/(health|metrics|openapi\.json)"/, "probes and scrapes are no traffic");
     for (const line of [
       'checkout_requests_total{service="order-service",route="POST /orders",outcome="success",error_class=""}',
@@ -259,9 +244,9 @@ describe("logs", () => {
     const token = "4111 1111 1111 1111";
     await post(orderBody({ payment_token: token, customer_id: "4000-0566-5566-5556" }));
     await post(orderBody({ payment_token: token, amount_minor: "x" }));
-    await request(`${service.url}/orders/5555555555554444`, "GET");
-    const all = service.logs.join("");
-    assert.ok(service.logs.length > 10);
+    await request(`${bed.service.url}/orders/5555555555554444`, "GET");
+    const all = bed.service.logs.join("");
+    assert.ok(bed.service.logs.length > 10);
     assert.ok(!all.includes("4111"), "the token's digits");
     assert.doesNotMatch(all, /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/);
     assert.ok(all.includes("[MASKED]"), "the card-like customer id and path were masked, not dropped");

@@ -1,33 +1,23 @@
 import assert from "node:assert/strict";
 import { renameSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
-import type { EmbeddedDatabase } from "../db/embeddedPostgres.js";
-import { FakeGateway, errorAnswer } from "./support/fakeGateway.js";
+import { errorAnswer } from "./support/fakeGateway.js";
 import {
   configText,
   orderBody,
   postOrder,
   request,
   SHORT,
-  startDatabase,
   startService,
   tempDir,
   waitFor,
   writeConfig,
 } from "./support/harness.js";
+import { useTestBed } from "./support/testBed.js";
 
-let db: EmbeddedDatabase;
-let gateway: FakeGateway;
-before(async () => {
-  db = await startDatabase();
-  gateway = await FakeGateway.start();
-});
-after(async () => {
-  await gateway.close();
-  await db.destroy();
-});
+const bed = useTestBed();
 
 async function healthConfig(
   url: string,
@@ -41,10 +31,10 @@ async function metricsText(url: string): Promise<string> {
 
 describe("config reload with last-known-good", () => {
   test("a valid new file swaps the config; the pool is rebuilt at its new size; an open breaker survives an unrelated edit", async () => {
-    const service = await startService({ db, gateway });
+    const service = await startService({ db: bed.db, gateway: bed.gateway });
     try {
       const first = await healthConfig(service.url);
-      gateway.script([], errorAnswer(502, "UPSTREAM_UNAVAILABLE", "failed"));
+      bed.gateway.script([], errorAnswer(502, "UPSTREAM_UNAVAILABLE", "failed"));
       for (let i = 0; i < 5; i++) {
         await postOrder(service, orderBody());
       }
@@ -82,7 +72,7 @@ describe("config reload with last-known-good", () => {
       assert.equal(service.app.payments.breaker.state, "closed");
       assert.equal(service.app.payments.breaker.settings.failure_threshold, 7);
 
-      gateway.script([], {
+      bed.gateway.script([], {
         behaviour: { kind: "answer", status: 200, body: { status: "authorised" } },
         records: "authorised",
       });
@@ -101,7 +91,7 @@ describe("config reload with last-known-good", () => {
   });
 
   test("an invalid file is rejected with every violation logged, counted once, and the last good config stays", async () => {
-    const service = await startService({ db, gateway });
+    const service = await startService({ db: bed.db, gateway: bed.gateway });
     try {
       const good = await healthConfig(service.url);
       // Lint error (timeout below the provider's p99) and a schema error in one file.
@@ -151,7 +141,7 @@ describe("config reload with last-known-good", () => {
     writeConfig([["/version", "cm-v2"]], path.join(dir, "v2", "timeout.json"));
     symlinkSync("v1", path.join(dir, "..data"));
     symlinkSync(path.join("..data", "timeout.json"), path.join(dir, "timeout.json"));
-    const service = await startService({ db, gateway, configPath: path.join(dir, "timeout.json") });
+    const service = await startService({ db: bed.db, gateway: bed.gateway, configPath: path.join(dir, "timeout.json") });
     try {
       service.config.start(20);
       assert.equal((await healthConfig(service.url)).version, "cm-v1");

@@ -1,27 +1,17 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
-import type { EmbeddedDatabase } from "../db/embeddedPostgres.js";
 import { assertConforms } from "./support/apiConformance.js";
-import { FakeGateway } from "./support/fakeGateway.js";
-import { orderBody, postOrder, request, startDatabase, startService, waitFor } from "./support/harness.js";
+import { orderBody, postOrder, request, startService, waitFor } from "./support/harness.js";
+import { useTestBed } from "./support/testBed.js";
 
-let db: EmbeddedDatabase;
-let gateway: FakeGateway;
-before(async () => {
-  db = await startDatabase();
-  gateway = await FakeGateway.start();
-});
-after(async () => {
-  await gateway.close();
-  await db.destroy();
-});
+const bed = useTestBed();
 
 const DB_CLASSES = new Set(["DB_CONNECTION", "POOL_ACQUIRE_TIMEOUT"]);
 
 describe("the database goes away and comes back", () => {
   test("classified 503s and /health 503 while it is down; recovery without restarting the service", async () => {
-    const service = await startService({ db, gateway });
+    const service = await startService({ db: bed.db, gateway: bed.gateway });
     try {
       const before = await postOrder(service, orderBody());
       assert.equal(before.status, 201);
@@ -30,7 +20,7 @@ describe("the database goes away and comes back", () => {
       // Idle connections in the pool when the server goes: each gets an 'error' event (57P01).
       await Promise.all([1, 2, 3].map(() => service.database.query("SELECT pg_sleep(0.01)")));
       assert.ok(service.database.stats().idle >= 1);
-      await db.stop();
+      await bed.db.stop();
       const refused = await postOrder(service, orderBody());
       assertConforms("POST", "/orders", refused);
       assert.equal(refused.status, 503);
@@ -51,7 +41,7 @@ describe("the database goes away and comes back", () => {
         ["critical", { reachable: false }],
       );
 
-      await db.start();
+      await bed.db.start();
       await waitFor("/health to turn 200", async () => (await request(`${service.url}/health`, "GET")).status === 200);
       const after = await postOrder(service, orderBody());
       assert.equal(after.status, 201);
@@ -61,7 +51,7 @@ describe("the database goes away and comes back", () => {
         "the pool's error events were logged, not thrown",
       );
     } finally {
-      await db.start();
+      await bed.db.start();
       await service.close();
     }
   });
@@ -70,8 +60,8 @@ describe("the database goes away and comes back", () => {
     // One attempt of up to 1 s within a 1 s deadline: a PENDING order is stale (its request surely
     // over) after deadline 1000 + acquire 300 ms.
     const service = await startService({
-      db,
-      gateway,
+      db: bed.db,
+      gateway: bed.gateway,
       edits: [
         ["/payment/retry/max_attempts", 1],
         ["/payment/timeout_ms", 1000],
@@ -84,21 +74,21 @@ describe("the database goes away and comes back", () => {
       const gate = new Promise<void>((resolve) => {
         release = resolve;
       });
-      gateway.script([
+      bed.gateway.script([
         {
           behaviour: { kind: "answer", status: 200, body: { status: "authorised" }, after: gate },
           records: "authorised",
         },
       ]);
-      const charges = gateway.paymentRequests().length;
+      const charges = bed.gateway.paymentRequests().length;
       const pending = postOrder(service, orderBody(), { "Idempotency-Key": "lost-db-1" });
-      await waitFor("the payment to reach the gateway", () => gateway.inflight === 1);
-      await db.stop();
+      await waitFor("the payment to reach the gateway", () => bed.gateway.inflight === 1);
+      await bed.db.stop();
       release(); // the gateway answers only now that the database is gone
       const answer = await pending;
       assert.equal(answer.status, 503, JSON.stringify(answer.body));
       assert.equal((answer.body as { error: { retryable: boolean } }).error.retryable, true);
-      await db.start();
+      await bed.db.start();
 
       await waitFor(
         "the database to be reachable",
@@ -120,12 +110,12 @@ describe("the database goes away and comes back", () => {
       assert.equal(replay.status, 200);
       assert.equal((replay.body as { status: string }).status, "PAID");
       assert.equal(
-        gateway.paymentRequests().length,
+        bed.gateway.paymentRequests().length,
         charges + 1,
         "settled from the gateway's record, never charged again",
       );
     } finally {
-      await db.start();
+      await bed.db.start();
       await service.close();
     }
   });

@@ -1,26 +1,19 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
-import type { EmbeddedDatabase } from "../db/embeddedPostgres.js";
 import { FakeGateway, authorised, declined, errorAnswer } from "./support/fakeGateway.js";
 import {
   ROOMY_TIMEOUTS,
   orderBody,
   postOrder,
   request,
-  startDatabase,
   startService,
   waitFor,
   type Service,
 } from "./support/harness.js";
+import { useTestBed } from "./support/testBed.js";
 
-let db: EmbeddedDatabase;
-before(async () => {
-  db = await startDatabase();
-});
-after(async () => {
-  await db.destroy();
-});
+const bed = useTestBed({ gateway: false });
 
 /** A service and a fake gateway for one test; both stopped at its end. */
 async function withService(
@@ -28,7 +21,7 @@ async function withService(
   edits: Parameters<typeof startService>[0]["edits"] = [],
 ): Promise<void> {
   const gateway = await FakeGateway.start();
-  const service = await startService({ db, gateway, edits });
+  const service = await startService({ db: bed.db, gateway, edits });
   try {
     await run(service, gateway);
   } finally {
@@ -283,7 +276,7 @@ describe("unknown outcomes and reconciliation", () => {
     const gateway = await FakeGateway.start();
     const url = gateway.url;
     await gateway.close();
-    const service = await startService({ db, gateway: url });
+    const service = await startService({ db: bed.db, gateway: url });
     try {
       const created = await postOrder(service, orderBody());
       assert.equal(created.status, 201);

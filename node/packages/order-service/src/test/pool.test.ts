@@ -1,31 +1,20 @@
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
 import type { PoolClient } from "pg";
 
-import type { EmbeddedDatabase } from "../db/embeddedPostgres.js";
 import { assertConforms } from "./support/apiConformance.js";
-import { FakeGateway } from "./support/fakeGateway.js";
 import {
   orderBody,
   postOrder,
   request,
-  startDatabase,
   startService,
   waitFor,
   type Service,
 } from "./support/harness.js";
+import { useTestBed } from "./support/testBed.js";
 
-let db: EmbeddedDatabase;
-let gateway: FakeGateway;
-before(async () => {
-  db = await startDatabase();
-  gateway = await FakeGateway.start();
-});
-after(async () => {
-  await gateway.close();
-  await db.destroy();
-});
+const bed = useTestBed();
 
 const held: PoolClient[] = [];
 
@@ -59,7 +48,7 @@ function records(service: Service, event: string, level?: number): Record<string
 
 describe("a saturated pool", () => {
   test("an acquire timeout answers 503 POOL_ACQUIRE_TIMEOUT (retryable), /health 503 critical, and the process lives on", async () => {
-    const service = await startService({ db, gateway, edits: [["/database/pool/max_connections", 2]] });
+    const service = await startService({ db: bed.db, gateway: bed.gateway, edits: [["/database/pool/max_connections", 2]] });
     try {
       const release = await hold(service, 2);
       const started = Date.now();
@@ -100,7 +89,7 @@ describe("a saturated pool", () => {
 
   test("utilization logs a warning at warn and an error at critical, once per crossing", async () => {
     // 5 connections: 3 in use = 0.6 (warn), 4 = 0.8 (critical).
-    const service = await startService({ db, gateway });
+    const service = await startService({ db: bed.db, gateway: bed.gateway });
     try {
       const releaseThree = await hold(service, 3);
       await waitFor("the warning", () => records(service, "pool_utilization", 40).length === 1);
@@ -126,7 +115,7 @@ describe("a saturated pool", () => {
   });
 
   test("200 concurrent requests on a 5-connection pool never open a sixth connection", async () => {
-    const service = await startService({ db, gateway, edits: [["/database/pool/acquire_timeout_ms", 1500]] });
+    const service = await startService({ db: bed.db, gateway: bed.gateway, edits: [["/database/pool/acquire_timeout_ms", 1500]] });
     try {
       let most = 0;
       service.database.pool.on("acquire", () => {

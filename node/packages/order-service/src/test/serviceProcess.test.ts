@@ -5,11 +5,11 @@ import { connect } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
-import type { EmbeddedDatabase } from "../db/embeddedPostgres.js";
-import { FakeGateway, authorised } from "./support/fakeGateway.js";
-import { orderBody, request, startDatabase, waitFor, writeConfig } from "./support/harness.js";
+import { authorised } from "./support/fakeGateway.js";
+import { orderBody, request, waitFor, writeConfig } from "./support/harness.js";
+import { useTestBed } from "./support/testBed.js";
 
 const ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "services", "order-service.js");
 const CARD_LIKE = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/;
@@ -46,16 +46,7 @@ function events(running: Running): Record<string, unknown>[] {
   return running.stderr.map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-let db: EmbeddedDatabase;
-let gateway: FakeGateway;
-before(async () => {
-  db = await startDatabase();
-  gateway = await FakeGateway.start();
-});
-after(async () => {
-  await gateway.close();
-  await db.destroy();
-});
+const bed = useTestBed();
 
 describe("the order-service process", () => {
   test("an invalid config at start logs every violation and exits 2", async () => {
@@ -63,7 +54,7 @@ describe("the order-service process", () => {
       ["/database/pool/max_connections", 0],
       ["/payment/retry/max_attempts", 0],
     ]);
-    const running = run(["--gateway-url", gateway.url, "--config", config]);
+    const running = run(["--gateway-url", bed.gateway.url, "--config", config]);
     assert.equal(await running.exited, 2);
     assert.deepEqual(running.stdout, []);
     const violations = events(running).filter((line) => line["event"] === "config_violation");
@@ -79,7 +70,7 @@ describe("the order-service process", () => {
       ["/payment/timeout_ms", 2000],
       ["/payment/deadline_ms", 8000],
     ]);
-    const running = run(["--gateway-url", gateway.url, "--config", config, "--port", "0"], { DATABASE_URL: db.url });
+    const running = run(["--gateway-url", bed.gateway.url, "--config", config, "--port", "0"], { DATABASE_URL: bed.db.url });
     try {
       const line = await listening(running);
       assert.deepEqual(
@@ -93,9 +84,9 @@ describe("the order-service process", () => {
       });
       assert.equal(paid.status, 201);
 
-      gateway.script([authorised(600)]);
+      bed.gateway.script([authorised(600)]);
       const inflight = request(`${url}/orders`, "POST", { body: orderBody() });
-      await waitFor("the payment to reach the gateway", () => gateway.inflight === 1);
+      await waitFor("the payment to reach the gateway", () => bed.gateway.inflight === 1);
       running.child.kill("SIGTERM");
       const answer = await inflight;
       assert.equal(answer.status, 201, "the request in flight was finished");
@@ -114,7 +105,7 @@ describe("the order-service process", () => {
 
   test("without DATABASE_URL it runs its own PostgreSQL and removes it on SIGINT", async () => {
     const config = writeConfig();
-    const running = run(["--gateway-url", gateway.url, "--config", config]);
+    const running = run(["--gateway-url", bed.gateway.url, "--config", config]);
     try {
       const line = await listening(running);
       assert.equal(line.database, "embedded");

@@ -1,12 +1,11 @@
 package com.checkout.config;
 
+import com.checkout.cli.JsonLinesCli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +22,10 @@ import java.util.TreeSet;
 public final class ValidateCli {
     private static final ObjectMapper MAPPER = ConfigLoader.MAPPER;
 
+    private static final JsonLinesCli CLI = new JsonLinesCli(
+            "usage: java -jar checkout-config-cli.jar CASE_FILE...", "config case", MAPPER,
+            ValidateCli::verdict);
+
     private ValidateCli() {}
 
     /**
@@ -31,27 +34,11 @@ public final class ValidateCli {
      * @param args case files
      */
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(
-                new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        System.exit(run(args, out, System.err));
+        CLI.main(args);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.println("usage: java -jar checkout-config-cli.jar CASE_FILE...");
-            return 2;
-        }
-        int status = 0;
-        for (String arg : args) {
-            try {
-                out.println(MAPPER.writeValueAsString(verdict(Path.of(arg))));
-            } catch (IOException | IllegalArgumentException e) {
-                err.println(arg + ": not a readable config case: " + e.getMessage());
-                status = 2;
-            }
-        }
-        out.flush();
-        return status;
+        return CLI.run(args, out, err);
     }
 
     static ObjectNode verdict(Path caseFile) throws IOException {

@@ -1,9 +1,8 @@
 package com.checkout.resilience;
 
+import com.checkout.cli.JsonLinesCli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,11 @@ import java.util.List;
  * Exit code 0 when every file could be read (a failing vector is data, not a crash), 2 otherwise.
  */
 public final class VectorCli {
+    private static final JsonLinesCli CLI = new JsonLinesCli(
+            "usage: java -cp checkout-config-cli.jar "
+                    + "com.checkout.resilience.VectorCli VECTOR_FILE...",
+            "vector", VectorJson.MAPPER, VectorCli::verdict);
+
     private VectorCli() {}
 
     /**
@@ -25,28 +29,11 @@ public final class VectorCli {
      * @param args vector files
      */
     public static void main(String[] args) {
-        PrintStream out = new PrintStream(
-                new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        System.exit(run(args, out, System.err));
+        CLI.main(args);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0) {
-            err.println("usage: java -cp checkout-config-cli.jar "
-                    + "com.checkout.resilience.VectorCli VECTOR_FILE...");
-            return 2;
-        }
-        int status = 0;
-        for (String arg : args) {
-            try {
-                out.println(VectorJson.MAPPER.writeValueAsString(verdict(Path.of(arg))));
-            } catch (IOException | IllegalArgumentException e) {
-                err.println(arg + ": not a readable vector: " + e.getMessage());
-                status = 2;
-            }
-        }
-        out.flush();
-        return status;
+        return CLI.run(args, out, err);
     }
 
     static ObjectNode verdict(Path file) throws IOException {
