@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+from jsonschema import Draft202012Validator
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRACTS_DIR = REPO / "tests" / "contracts"
@@ -50,3 +53,19 @@ def read_case(path: Path) -> CaseFile:
     if not isinstance(data, dict):
         raise CaseFileError(f"{path}: a case file holds a JSON object")
     return CaseFile(path, data)
+
+
+@cache
+def schema_validator(schema_path: Path) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_path.read_text(encoding="utf-8")))
+
+
+def shape_problems(case: CaseFile, schema_path: Path, noun: str) -> list[str]:
+    """Why a file is not a well-formed case of its suite: its schema, and its id is its file name."""
+    problems = [
+        f"{case.path}: {'/'.join(map(str, error.absolute_path)) or noun}: {error.message}"
+        for error in schema_validator(schema_path).iter_errors(case.data)
+    ]
+    if case.data.get("id") != case.path.stem:
+        problems.append(f"{case.path}: id {case.data.get('id')!r} differs from the file name")
+    return problems

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
-from tools.conformance.cases import CONFIG_CASES_DIR, CaseFile
+from tools.conformance.cases import CONFIG_CASES_DIR, CaseFile, shape_problems
 from tools.conformance.compare import Expectation, judge
 from tools.conformance.languages import CLIS, LanguageCli
 from tools.conformance.report import Row, SuiteResult
@@ -17,20 +13,9 @@ from tools.conformance.report import Row, SuiteResult
 CASE_SCHEMA = CONFIG_CASES_DIR / "case.schema.json"
 
 
-@cache
-def case_validator() -> Draft202012Validator:
-    return Draft202012Validator(json.loads(CASE_SCHEMA.read_text(encoding="utf-8")))
-
-
 def case_problems(case: CaseFile) -> list[str]:
     """Why a file is not a well-formed config case: case.schema.json, and its id is its file name."""
-    problems = [
-        f"{case.path}: {'/'.join(map(str, error.absolute_path)) or 'case'}: {error.message}"
-        for error in case_validator().iter_errors(case.data)
-    ]
-    if case.data.get("id") != case.path.stem:
-        problems.append(f"{case.path}: id {case.data.get('id')!r} differs from the file name")
-    return problems
+    return shape_problems(case, CASE_SCHEMA, "case")
 
 
 class ConfigSuite:

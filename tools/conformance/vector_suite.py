@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
-from tools.conformance.cases import CONTRACTS_DIR, TOPICS, CaseFile
+from tools.conformance.cases import CONTRACTS_DIR, TOPICS, CaseFile, shape_problems
 from tools.conformance.compare import judge_vector
 from tools.conformance.languages import VECTOR_CLIS, LanguageCli
 from tools.conformance.report import Row, SuiteResult
@@ -17,20 +13,9 @@ from tools.conformance.report import Row, SuiteResult
 VECTOR_SCHEMA = CONTRACTS_DIR / "vector.schema.json"
 
 
-@cache
-def vector_validator() -> Draft202012Validator:
-    return Draft202012Validator(json.loads(VECTOR_SCHEMA.read_text(encoding="utf-8")))
-
-
 def vector_problems(vector: CaseFile) -> list[str]:
     """Why a file is not a well-formed vector: vector.schema.json, and its id is its file name."""
-    problems = [
-        f"{vector.path}: {'/'.join(map(str, error.absolute_path)) or 'vector'}: {error.message}"
-        for error in vector_validator().iter_errors(vector.data)
-    ]
-    if vector.data.get("id") != vector.path.stem:
-        problems.append(f"{vector.path}: id {vector.data.get('id')!r} differs from the file name")
-    return problems
+    return shape_problems(vector, VECTOR_SCHEMA, "vector")
 
 
 class VectorSuite:
