@@ -24,7 +24,7 @@ def pointers(error: ConfigError) -> list[str]:
 def test_error_carries_the_shared_error_class() -> None:
     error = refused("{}")
     assert error.error_class == "INVALID_CONFIG"
-    assert str(error).startswith("INVALID_CONFIG: test.json is not a valid config (6 violations)")
+    assert str(error).startswith("INVALID_CONFIG: test.json is not a valid config (8 violations)")
 
 
 def test_missing_file_is_a_read_violation(tmp_path: Path) -> None:
@@ -102,7 +102,16 @@ def test_every_schema_violation_is_listed_sorted() -> None:
 
 
 def test_empty_object_lists_every_missing_section() -> None:
-    assert pointers(refused("{}")) == ["/database", "/lambda", "/monitoring", "/order_service", "/payment", "/version"]
+    assert pointers(refused("{}")) == [
+        "/database",
+        "/fleet",
+        "/gateway",
+        "/lambda",
+        "/monitoring",
+        "/order_service",
+        "/payment",
+        "/version",
+    ]
 
 
 def test_lint_runs_only_on_schema_valid_documents() -> None:

@@ -14,7 +14,8 @@ from tools.codegen.model import REPO, Schema, load_schema
 Emitter = Callable[[Schema], dict[str, str]]
 
 
-LANGUAGES = ("python", "typescript", "java", "monitoring")
+# api_limits: config/api-limits.json as constants in the three languages (it ignores the schema).
+LANGUAGES = ("python", "typescript", "java", "monitoring", "api_limits")
 
 
 def emitters(only: Iterable[str] = LANGUAGES) -> Iterable[Emitter]:

@@ -6,8 +6,9 @@ import json
 import keyword
 from collections.abc import Iterator
 
+from tools.codegen import lint_text
 from tools.codegen.model import Field, ObjectType, Schema, header_lines
-from tools.configlint.rules import RULES, AnyOf, Cmp, Const, Expr, Predicate, Ref, Rule, WorstCaseCallMs
+from tools.configlint.rules import RULES, Cmp, Const, Expr, Ref, Rule
 
 PACKAGE_DIR = "python/src/checkout_payments/generated"
 LINE = 120
@@ -66,12 +67,15 @@ def _docstring(text: str, indent: str) -> str:
 
 def _children_first(schema: Schema) -> Iterator[ObjectType]:
     # pydantic resolves a field's model type when the class is created, so nested models come first.
+    # A type used by several fields (a `$ref`) is defined once, before its first user.
     by_name = {t.name: t for t in schema.types}
+    done: set[str] = set()
 
     def visit(object_type: ObjectType) -> Iterator[ObjectType]:
         for field in object_type.fields:
-            if field.ref is not None:
+            if field.ref is not None and field.ref not in done:
                 yield from visit(by_name[field.ref])
+        done.add(object_type.name)
         yield object_type
 
     yield from visit(schema.root)
@@ -87,7 +91,8 @@ def _models(schema: Schema) -> str:
         "from __future__ import annotations\n\n"
         "from pydantic import BaseModel, ConfigDict, Field\n\n\n"
         "class _Settings(BaseModel):\n"
-        '    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)\n',
+        "    # python-re: the schema's patterns use look-ahead, which pydantic's default Rust engine lacks.\n"
+        '    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, regex_engine="python-re")\n',
     ]
     out.extend("\n\n" + _model(object_type) for object_type in _children_first(schema))
     return "".join(out)
@@ -110,6 +115,11 @@ def _model_field(field: Field) -> str:
     for keyword_arg, bound in (("gt", field.exclusive_minimum), ("ge", field.minimum), ("le", field.maximum)):
         if bound is not None:
             args.append(f"{keyword_arg}={_number(bound)}")
+    for keyword_arg, length in (("min_length", field.min_length), ("max_length", field.max_length)):
+        if length is not None:
+            args.append(f"{keyword_arg}={length}")
+    if field.pattern is not None:
+        args.append(f"pattern={_str(field.pattern)}")
     head = f"    {name}: {annotation} = Field("
     one_line = f"{head}{', '.join([*args, f'description={_str(field.description)}'])})\n"
     if len(one_line) <= LINE + 1:
@@ -143,43 +153,55 @@ def _attribute(schema: Schema, pointer: str) -> str:
     return ".".join(path)
 
 
-def _expr(schema: Schema, expr: Expr) -> str:
-    if isinstance(expr, Ref):
-        return _attribute(schema, expr.pointer)
-    if isinstance(expr, Const):
-        return repr(expr.value) if isinstance(expr.value, bool) else _number(expr.value)
+def _leaf(schema: Schema, leaf: lint_text.Leaf) -> str:
+    if isinstance(leaf, Ref):
+        return _attribute(schema, leaf.pointer)
+    if isinstance(leaf, Const):
+        return repr(leaf.value) if isinstance(leaf.value, bool) else _number(leaf.value)
     return "worst_case"
 
 
-def _cmp(schema: Schema, cmp: Cmp) -> str:
+def _expr(schema: Schema, rule: Rule, expr: Expr) -> str:
+    name = lint_text.value_name(rule, expr)
+    return name if name is not None else lint_text.render(expr, lambda leaf: _leaf(schema, leaf))
+
+
+def _cmp(schema: Schema, rule: Rule, cmp: Cmp) -> str:
     op: str = cmp.op
     if isinstance(cmp.rhs, Const) and isinstance(cmp.rhs.value, bool) and op in ("==", "!="):
         op = "is" if op == "==" else "is not"  # the Python spelling of a comparison with True/False
-    return f"{_expr(schema, cmp.lhs)} {op} {_expr(schema, cmp.rhs)}"
+    return f"{_expr(schema, rule, cmp.lhs)} {op} {_expr(schema, rule, cmp.rhs)}"
 
 
-def _comparisons(predicate: Predicate) -> tuple[Cmp, ...]:
-    return predicate.options if isinstance(predicate, AnyOf) else (predicate,)
-
-
-def _message(schema: Schema, template: str) -> list[str]:
+def _message(schema: Schema, rule: Rule) -> list[str]:
     """The rule's sentence as f-string pieces: each placeholder becomes the value it names."""
     text = ""
-    rest = template
-    while "{" in rest:
-        before, _, after = rest.partition("{")
-        name, _, rest = after.partition("}")
-        source = "worst_case" if name == "worst_case_call_ms" else _attribute(schema, name)
-        text += before + "{_show(" + source + ")}"
-    text += rest
+    for part in lint_text.message_parts(rule):
+        if part.kind == "text":
+            text += part.text
+        else:
+            source = {"worst_case": "worst_case", "value": part.text}.get(part.kind) or _attribute(schema, part.text)
+            text += "{_show(" + source + ")}"
     return ["f" + _str(piece) if "{" in piece else _str(piece) for piece in _pieces(text, 88)]
 
 
+def _assignment(name: str, terms: list[str]) -> str:
+    """`    name = a + b + c`, wrapped the way ruff formats it when it is longer than a line."""
+    one_line = f"    {name} = {' + '.join(terms)}\n"
+    if len(one_line) <= LINE + 1:
+        return one_line
+    return f"    {name} = (\n        " + "\n        + ".join(terms) + "\n    )\n"
+
+
 def _rule(schema: Schema, rule: Rule) -> str:
-    holds = " or ".join(_cmp(schema, cmp) for cmp in _comparisons(rule.holds))
-    message = "".join(f"                    {piece}\n" for piece in _message(schema, rule.message))
+    values = "".join(
+        _assignment(name, lint_text.sum_terms(expr, lambda leaf: _leaf(schema, leaf))) for name, expr in rule.values
+    )
+    holds = " or ".join(_cmp(schema, rule, cmp) for cmp in lint_text.comparisons(rule))
+    message = "".join(f"                    {piece}\n" for piece in _message(schema, rule))
     return (
         f"    # {rule.id}\n"
+        f"{values}"
         f"    holds = {holds}\n"
         "    if not holds:\n"
         "        findings.append(\n"
@@ -196,13 +218,9 @@ def _rule(schema: Schema, rule: Rule) -> str:
 
 
 def _lint(schema: Schema) -> str:
+    lint_text.check_values(RULES)
     rules = "".join(_rule(schema, rule) for rule in RULES)
-    uses_worst_case = any(
-        isinstance(side, WorstCaseCallMs) or "{worst_case_call_ms}" in rule.message
-        for rule in RULES
-        for cmp in _comparisons(rule.holds)
-        for side in (cmp.lhs, cmp.rhs)
-    )
+    uses_worst_case = any(lint_text.uses_worst_case(rule) for rule in RULES)
     worst_case = "    worst_case = worst_case_call_ms(settings)\n" if uses_worst_case else ""
     return (
         _header(schema, "lint rules: tools/configlint/rules.py")

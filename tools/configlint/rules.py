@@ -39,7 +39,21 @@ class WorstCaseCallMs:
     """
 
 
-Expr = Ref | Const | WorstCaseCallMs
+@dataclass(frozen=True)
+class Sum:
+    """The sum of its terms (integers in every rule so far, so every language computes it exactly)."""
+
+    terms: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Product:
+    """The product of its factors."""
+
+    factors: tuple[Expr, ...]
+
+
+Expr = Ref | Const | WorstCaseCallMs | Sum | Product
 
 
 @dataclass(frozen=True)
@@ -65,8 +79,10 @@ class Rule:
     severity: Severity
     pointer: str
     holds: Predicate
-    # A sentence with {/json/pointer} placeholders, filled with the values found.
+    # A sentence with {/json/pointer} placeholders, filled with the values found, and {name}
+    # placeholders for the derived values named in `values` (and {worst_case_call_ms}).
     message: str
+    values: tuple[tuple[str, Expr], ...] = ()
 
 
 TIMEOUT = Ref("/payment/timeout_ms")
@@ -82,7 +98,21 @@ ACQUIRE = Ref("/database/pool/acquire_timeout_ms")
 WARN = Ref("/monitoring/pool_utilization_warn")
 CRITICAL = Ref("/monitoring/pool_utilization_critical")
 LEGACY_HOLD = Ref("/order_service/legacy_hold_connection_during_payment")
+MIN_DEADLINE = Ref("/payment/min_deadline_ms")
+ANSWER_MARGIN = Ref("/payment/answer_margin_ms")
+RETENTION = Ref("/gateway/idempotency/retention_ms")
+LEASE = Ref("/gateway/idempotency/lease_ms")
+DB_MAX = Ref("/fleet/database_max_connections")
 SINGLE_ATTEMPT = Cmp(ATTEMPTS, "==", Const(1))
+DAY_MS = 86_400_000
+# Every connection the fleet can open at once, plus the ones kept free of every pool.
+FLEET_CONNECTIONS = Sum(
+    (
+        Product((Ref("/database/pool/max_connections"), Ref("/fleet/order_service_replicas"))),
+        Product((Ref("/database/gateway_pool/max_connections"), Ref("/fleet/gateway_replicas"))),
+        Ref("/fleet/database_reserved_connections"),
+    )
+)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -171,5 +201,69 @@ RULES: tuple[Rule, ...] = (
         "{/order_service/legacy_hold_connection_during_payment}: every payment in flight holds a database "
         "connection, the pool exhaustion of the incident; "
         "expected false (true exists only to replay the incident)",
+    ),
+    Rule(
+        "fleet-connections-fit",
+        "error",
+        DB_MAX.pointer,
+        Cmp(FLEET_CONNECTIONS, "<=", DB_MAX),
+        "the fleet can open {fleet_connections} PostgreSQL connections: order service pool max_connections "
+        "{/database/pool/max_connections} x {/fleet/order_service_replicas} replicas + gateway pool max_connections "
+        "{/database/gateway_pool/max_connections} x {/fleet/gateway_replicas} replicas + "
+        "{/fleet/database_reserved_connections} reserved, more than fleet database_max_connections "
+        "{/fleet/database_max_connections}; expected pools x replicas + reserved <= database_max_connections",
+        (("fleet_connections", FLEET_CONNECTIONS),),
+    ),
+    # The two rules of the deadline floor. An attempt with the whole timeout_ms sends
+    # X-Deadline-Ms = timeout_ms - answer_margin_ms, and the next hop refuses a header below its
+    # floor (400), so timeout_ms - answer_margin_ms >= min_deadline_ms; and a request accepted at
+    # the floor gets an attempt of min(timeout_ms, min_deadline_ms) ms, which starts only when it is
+    # longer than answer_margin_ms, so answer_margin_ms < min_deadline_ms (timeout_ms > margin
+    # follows from the first rule).
+    Rule(
+        "deadline-floor-leaves-an-attempt",
+        "error",
+        MIN_DEADLINE.pointer,
+        Cmp(Sum((MIN_DEADLINE, ANSWER_MARGIN)), "<=", TIMEOUT),
+        "payment min_deadline_ms {/payment/min_deadline_ms} ms + answer_margin_ms {/payment/answer_margin_ms} ms "
+        "is {floor_plus_margin} ms, more than timeout_ms {/payment/timeout_ms} ms: even an attempt with the whole "
+        "timeout would send an X-Deadline-Ms below the next hop's floor; "
+        "expected min_deadline_ms + answer_margin_ms <= timeout_ms",
+        (("floor_plus_margin", Sum((MIN_DEADLINE, ANSWER_MARGIN))),),
+    ),
+    Rule(
+        "answer-margin-below-deadline-floor",
+        "error",
+        ANSWER_MARGIN.pointer,
+        Cmp(ANSWER_MARGIN, "<", MIN_DEADLINE),
+        "payment answer_margin_ms is {/payment/answer_margin_ms} ms, not below min_deadline_ms "
+        "{/payment/min_deadline_ms} ms: a request accepted with the shortest deadline could never start an "
+        "attempt; expected answer_margin_ms < min_deadline_ms",
+    ),
+    Rule(
+        "idempotency-lease-outlives-deadline",
+        "error",
+        LEASE.pointer,
+        Cmp(LEASE, ">", DEADLINE),
+        "gateway idempotency lease_ms is {/gateway/idempotency/lease_ms} ms, not longer than payment deadline_ms "
+        "{/payment/deadline_ms} ms: a lease could run out while its payment is still running and a second "
+        "request would charge again; expected lease_ms > deadline_ms",
+    ),
+    Rule(
+        "idempotency-retention-covers-lease",
+        "error",
+        RETENTION.pointer,
+        Cmp(RETENTION, ">=", LEASE),
+        "gateway idempotency retention_ms is {/gateway/idempotency/retention_ms} ms, shorter than lease_ms "
+        "{/gateway/idempotency/lease_ms} ms: a record in flight could be deleted; expected retention_ms >= lease_ms",
+    ),
+    Rule(
+        "idempotency-retention-covers-a-day",
+        "warning",
+        RETENTION.pointer,
+        Cmp(RETENTION, ">=", Const(DAY_MS)),
+        "gateway idempotency retention_ms is {/gateway/idempotency/retention_ms} ms, less than 24 h: a client "
+        "retrying a payment after that with the same Idempotency-Key is charged again; "
+        "expected retention_ms >= 86400000 (the IETF Idempotency-Key draft suggests 24 h)",
     ),
 )

@@ -9,8 +9,15 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from checkout_payments.generated import TimeoutConfig, lint_config, worst_case_call_ms
-from tools.configlint.rules import RULES
+from tools.codegen import emit_java, emit_python, emit_typescript, java_lint, lint_text
+from tools.codegen.model import load_schema
+from tools.configlint import rules
+from tools.configlint.rules import RULES, Cmp, Const, Product, Ref, Rule, Sum
 from tools.conformance.config_cases import changed
+
+DB_MAX = "/fleet/database_max_connections"
+LEASE = "/gateway/idempotency/lease_ms"
+RETENTION = "/gateway/idempotency/retention_ms"
 
 # rule id: (changes that break it, changes that put it exactly at its bound)
 BOUNDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -39,7 +46,20 @@ BOUNDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"/order_service/legacy_hold_connection_during_payment": True},
         {"/order_service/legacy_hold_connection_during_payment": False},
     ),
+    # 50 x 2 + 10 x 2 + 10 = 130 connections
+    "fleet-connections-fit": ({DB_MAX: 129}, {DB_MAX: 130}),
+    # floor 1000 + margin 500 against the 20000 ms timeout
+    "deadline-floor-leaves-an-attempt": ({"/payment/min_deadline_ms": 19501}, {"/payment/min_deadline_ms": 19500}),
+    "answer-margin-below-deadline-floor": ({"/payment/answer_margin_ms": 1000}, {"/payment/answer_margin_ms": 999}),
+    "idempotency-lease-outlives-deadline": ({LEASE: 70000}, {LEASE: 70001}),
+    "idempotency-retention-covers-lease": (
+        {LEASE: 86400000, RETENTION: 86399999},
+        {LEASE: 86400000, RETENTION: 86400000},
+    ),
+    "idempotency-retention-covers-a-day": ({RETENTION: 86399999}, {RETENTION: 86400000}),
 }
+# A rule that cannot break alone: a retention below a lease of at most one day is also below a day.
+ALSO_FIRES = {"idempotency-retention-covers-lease": ("idempotency-retention-covers-a-day",)}
 
 
 def settings(changes: dict[str, Any]) -> TimeoutConfig:
@@ -54,8 +74,11 @@ def test_every_rule_has_bounds_here() -> None:
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
 def test_rule_fires_past_its_bound(rule: Any) -> None:
     findings = lint_config(settings(BOUNDS[rule.id][0]))
-    assert [(f.rule, f.severity, f.pointer) for f in findings] == [(rule.id, rule.severity, rule.pointer)]
-    assert "{" not in findings[0].message
+    expected = {rule.id, *ALSO_FIRES.get(rule.id, ())}
+    assert {f.rule for f in findings} == expected
+    (finding,) = [f for f in findings if f.rule == rule.id]
+    assert (finding.severity, finding.pointer) == (rule.severity, rule.pointer)
+    assert "{" not in finding.message
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
@@ -107,3 +130,46 @@ def test_worst_case_with_integer_multiplier_is_the_capped_geometric_sum(
     }
     backoffs = sum(min(cap, base * multiplier ** (n - 1)) + jitter for n in range(1, attempts))
     assert worst_case_call_ms(settings(changes)) == attempts * timeout + backoffs
+
+
+def test_fleet_message_names_every_number_and_the_sum() -> None:
+    changes = {"/fleet/order_service_replicas": 3, "/fleet/gateway_replicas": 4, DB_MAX: 150}
+    (finding,) = lint_config(settings(changes))
+    # 50 x 3 + 10 x 4 + 10 = 200
+    assert finding.message.startswith("the fleet can open 200 PostgreSQL connections: ")
+    for shown in ("max_connections 50 x 3 replicas", "max_connections 10 x 4 replicas", "+ 10 reserved", "150;"):
+        assert shown in finding.message
+
+
+def test_deadline_floor_message_shows_the_sum() -> None:
+    (finding,) = lint_config(settings({"/payment/min_deadline_ms": 19600}))
+    assert "is 20100 ms, more than timeout_ms 20000 ms" in finding.message
+
+
+def test_sum_inside_a_product_is_parenthesised() -> None:
+    a, b, c = Ref("/a"), Ref("/b"), Ref("/c")
+    rendered = lint_text.render(
+        Product((Sum((a, b)), c)), lambda leaf: leaf.pointer.strip("/") if isinstance(leaf, Ref) else "?"
+    )
+    assert rendered == "(a + b) * c"
+    assert lint_text.render(Sum((Product((a, b)), c)), lambda leaf: "x") == "x * x + x"
+
+
+@pytest.mark.parametrize("emitter", [emit_python, emit_typescript, emit_java], ids=lambda m: m.__name__)
+def test_unknown_message_placeholder_fails_codegen_in_every_language(
+    monkeypatch: pytest.MonkeyPatch, emitter: Any
+) -> None:
+    typo = Rule("typo", "error", DB_MAX, Cmp(Ref(DB_MAX), ">", Const(0)), "needs {fleet_total}")
+    for module in (rules, lint_text, emit_python, java_lint):
+        monkeypatch.setattr(module, "RULES", (typo,))
+    with pytest.raises(ValueError, match="unknown placeholder \\{fleet_total\\}"):
+        emitter.emit(load_schema())
+
+
+def test_value_names_are_unique_over_all_rules() -> None:
+    total = Sum((Ref(DB_MAX), Const(1)))
+    twice = tuple(
+        Rule(f"r{n}", "error", DB_MAX, Cmp(total, ">", Const(0)), "{total}", (("total", total),)) for n in (1, 2)
+    )
+    with pytest.raises(ValueError, match="value name 'total' is already used by rule r1"):
+        lint_text.check_values(twice)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tools.configlint.__main__ import main
+from tools.configlint.duplicates import duplicate_keys
 from tools.conformance.cases import REPO
 
 CONFIG = REPO / "config" / "timeout.json"
@@ -75,3 +76,49 @@ def test_deny_warnings_refuses_a_config_that_only_warns(tmp_path: Path, capsys: 
 
 def test_deny_warnings_passes_the_repo_config() -> None:
     assert main([str(CONFIG), "--deny-warnings"]) == 0
+
+
+def with_duplicate_timeout(tmp_path: Path, *, second: str = "20000") -> Path:
+    text = CONFIG.read_text(encoding="utf-8")
+    assert text.count('"timeout_ms": 20000,') == 1
+    twice = tmp_path / "twice.json"
+    twice.write_text(
+        text.replace('"timeout_ms": 20000,', f'"timeout_ms": 5000, "timeout_ms": {second},'), encoding="utf-8"
+    )
+    return twice
+
+
+def test_duplicate_key_is_refused_at_its_pointer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    twice = with_duplicate_timeout(tmp_path)
+    assert main([str(twice)]) == 1, "the loader alone would take the last value and load the file"
+    out = capsys.readouterr().out
+    assert "REFUSED (duplicate keys, 1 error, 0 warnings)" in out
+    assert "error    duplicate-key                    /payment/timeout_ms" in out
+    assert "appears 2 times in one object (values 5000, 20000)" in out
+
+
+def test_duplicate_key_counts_as_an_expected_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(with_duplicate_timeout(tmp_path)), "--expect-error", "/payment/timeout_ms"]) == 0
+    assert "expected error at /payment/timeout_ms: found" in capsys.readouterr().out
+
+
+def test_duplicate_key_is_listed_with_the_schema_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(with_duplicate_timeout(tmp_path, second="0"))]) == 1
+    out = capsys.readouterr().out
+    assert "REFUSED (INVALID_CONFIG, 2 errors" in out
+    assert "duplicate-key" in out
+    assert "minimum" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "pointers"),
+    [
+        ('{"a": 1, "a": 2}', ["/a"]),
+        ('{"a": {"b": 1, "b": 1}}', ["/a/b"]),
+        ('{"x/y": [{"~": 1, "~": 2}], "x/y": 3}', ["/x~1y", "/x~1y/0/~0"]),
+        ('{"a": 1, "b": {"a": 2}}', []),
+        ("{", []),
+    ],
+)
+def test_duplicate_keys_are_named_by_json_pointer(text: str, pointers: list[str]) -> None:
+    assert [found.pointer for found in duplicate_keys(text)] == pointers

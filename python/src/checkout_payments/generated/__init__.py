@@ -1,12 +1,15 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
+# schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
 """The generated config binding: settings models, lint and the schema copy."""
 
 from .config_lint import LintFinding, lint_config, worst_case_call_ms
 from .timeout_config import (
     CircuitBreakerSettings,
     DatabaseSettings,
+    FleetSettings,
+    GatewaySettings,
+    IdempotencySettings,
     LambdaSettings,
     MonitoringSettings,
     OrderServiceSettings,
@@ -23,6 +26,9 @@ __all__ = [
     "SCHEMA_TEXT",
     "CircuitBreakerSettings",
     "DatabaseSettings",
+    "FleetSettings",
+    "GatewaySettings",
+    "IdempotencySettings",
     "LambdaSettings",
     "LintFinding",
     "MonitoringSettings",

@@ -1,6 +1,6 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
+# schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
 # lint rules: tools/configlint/rules.py
 """The semantic lint of the config: the rules of tools/configlint/rules.py as Python code.
 
@@ -200,6 +200,112 @@ def lint_config(settings: TimeoutConfig) -> list[LintFinding]:
                     f"{_show(settings.order_service.legacy_hold_connection_during_payment)}: every payment in "
                     "flight holds a database connection, the pool exhaustion of the incident; expected false "
                     "(true exists only to replay the incident)"
+                ),
+            )
+        )
+    # fleet-connections-fit
+    fleet_connections = (
+        settings.database.pool.max_connections * settings.fleet.order_service_replicas
+        + settings.database.gateway_pool.max_connections * settings.fleet.gateway_replicas
+        + settings.fleet.database_reserved_connections
+    )
+    holds = fleet_connections <= settings.fleet.database_max_connections
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="fleet-connections-fit",
+                severity="error",
+                pointer="/fleet/database_max_connections",
+                message=(
+                    f"the fleet can open {_show(fleet_connections)} PostgreSQL connections: order service pool "
+                    f"max_connections {_show(settings.database.pool.max_connections)} x "
+                    f"{_show(settings.fleet.order_service_replicas)} replicas + gateway pool max_connections "
+                    f"{_show(settings.database.gateway_pool.max_connections)} x "
+                    f"{_show(settings.fleet.gateway_replicas)} replicas + "
+                    f"{_show(settings.fleet.database_reserved_connections)} reserved, more than fleet "
+                    f"database_max_connections {_show(settings.fleet.database_max_connections)}; expected "
+                    "pools x replicas + reserved <= database_max_connections"
+                ),
+            )
+        )
+    # deadline-floor-leaves-an-attempt
+    floor_plus_margin = settings.payment.min_deadline_ms + settings.payment.answer_margin_ms
+    holds = floor_plus_margin <= settings.payment.timeout_ms
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="deadline-floor-leaves-an-attempt",
+                severity="error",
+                pointer="/payment/min_deadline_ms",
+                message=(
+                    f"payment min_deadline_ms {_show(settings.payment.min_deadline_ms)} ms + answer_margin_ms "
+                    f"{_show(settings.payment.answer_margin_ms)} ms is {_show(floor_plus_margin)} ms, more "
+                    f"than timeout_ms {_show(settings.payment.timeout_ms)} ms: even an attempt with the whole "
+                    "timeout would send an X-Deadline-Ms below the next hop's floor; expected min_deadline_ms "
+                    "+ answer_margin_ms <= timeout_ms"
+                ),
+            )
+        )
+    # answer-margin-below-deadline-floor
+    holds = settings.payment.answer_margin_ms < settings.payment.min_deadline_ms
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="answer-margin-below-deadline-floor",
+                severity="error",
+                pointer="/payment/answer_margin_ms",
+                message=(
+                    f"payment answer_margin_ms is {_show(settings.payment.answer_margin_ms)} ms, not below "
+                    f"min_deadline_ms {_show(settings.payment.min_deadline_ms)} ms: a request accepted with "
+                    "the shortest deadline could never start an attempt; expected answer_margin_ms < "
+                    "min_deadline_ms"
+                ),
+            )
+        )
+    # idempotency-lease-outlives-deadline
+    holds = settings.gateway.idempotency.lease_ms > settings.payment.deadline_ms
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="idempotency-lease-outlives-deadline",
+                severity="error",
+                pointer="/gateway/idempotency/lease_ms",
+                message=(
+                    f"gateway idempotency lease_ms is {_show(settings.gateway.idempotency.lease_ms)} ms, not "
+                    f"longer than payment deadline_ms {_show(settings.payment.deadline_ms)} ms: a lease could "
+                    "run out while its payment is still running and a second request would charge again; "
+                    "expected lease_ms > deadline_ms"
+                ),
+            )
+        )
+    # idempotency-retention-covers-lease
+    holds = settings.gateway.idempotency.retention_ms >= settings.gateway.idempotency.lease_ms
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="idempotency-retention-covers-lease",
+                severity="error",
+                pointer="/gateway/idempotency/retention_ms",
+                message=(
+                    f"gateway idempotency retention_ms is {_show(settings.gateway.idempotency.retention_ms)} "
+                    f"ms, shorter than lease_ms {_show(settings.gateway.idempotency.lease_ms)} ms: a record in "
+                    "flight could be deleted; expected retention_ms >= lease_ms"
+                ),
+            )
+        )
+    # idempotency-retention-covers-a-day
+    holds = settings.gateway.idempotency.retention_ms >= 86400000
+    if not holds:
+        findings.append(
+            LintFinding(
+                rule="idempotency-retention-covers-a-day",
+                severity="warning",
+                pointer="/gateway/idempotency/retention_ms",
+                message=(
+                    f"gateway idempotency retention_ms is {_show(settings.gateway.idempotency.retention_ms)} "
+                    "ms, less than 24 h: a client retrying a payment after that with the same Idempotency-Key "
+                    "is charged again; expected retention_ms >= 86400000 (the IETF Idempotency-Key draft "
+                    "suggests 24 h)"
                 ),
             )
         )

@@ -1,6 +1,6 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
+# schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
 """The typed, immutable settings of config/timeout.json: one frozen model per schema object.
 
 Load them with `checkout_payments.config.load_config`, which validates the document against the
@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # python-re: the schema's patterns use look-ahead, which pydantic's default Rust engine lacks.
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, regex_engine="python-re")
 
 
 class RetrySettings(_Settings):
@@ -115,6 +116,23 @@ class PaymentSettings(_Settings):
             "The payment provider's expected p99 latency, in milliseconds; the lint requires timeout_ms >= this value."
         ),
     )
+    min_deadline_ms: int = Field(
+        ge=1,
+        le=600000,
+        description=(
+            "The shortest X-Deadline-Ms a service accepts, in milliseconds: a header value in 1 .. min_deadline_ms-1 is "
+            "refused with 400 INVALID_REQUEST before any work (a value <= 0 stays 504 DEADLINE_EXCEEDED). The lint "
+            "requires min_deadline_ms + answer_margin_ms <= timeout_ms and answer_margin_ms < min_deadline_ms."
+        ),
+    )
+    answer_margin_ms: int = Field(
+        ge=1,
+        le=600000,
+        description=(
+            "Time kept for an answer's way back, in milliseconds: every outgoing X-Deadline-Ms is the attempt's timeout "
+            "minus this, and an attempt whose timeout is <= this does not start."
+        ),
+    )
     retry: RetrySettings = Field(description="Exponential backoff with jitter between attempts of one payment.")
     circuit_breaker: CircuitBreakerSettings = Field(
         description="Stops calling an upstream that keeps failing, then probes it.",
@@ -125,7 +143,7 @@ class PaymentSettings(_Settings):
 
 
 class PoolSettings(_Settings):
-    """The PostgreSQL connection pool."""
+    """A PostgreSQL connection pool."""
 
     max_connections: int = Field(ge=1, le=10000, description="Maximum open connections in the pool.")
     acquire_timeout_ms: int = Field(
@@ -141,9 +159,83 @@ class PoolSettings(_Settings):
 
 
 class DatabaseSettings(_Settings):
-    """The order service's PostgreSQL access."""
+    """PostgreSQL access of the order service and the payment gateway, one pool each."""
 
-    pool: PoolSettings = Field(description="The PostgreSQL connection pool.")
+    pool: PoolSettings = Field(
+        description="The order service's PostgreSQL connection pool (one per order-service replica).",
+    )
+    gateway_pool: PoolSettings = Field(
+        description="The payment gateway's PostgreSQL connection pool (HikariCP, one per gateway replica).",
+    )
+
+
+class IdempotencySettings(_Settings):
+    """How long the gateway keeps payment records per Idempotency-Key, and the lease of one in flight."""
+
+    retention_ms: int = Field(
+        ge=1,
+        le=2592000000,
+        description=(
+            "How long a payment record (and so its Idempotency-Key) is kept and a final answer replayed, in "
+            "milliseconds; at most 30 days. The lint requires retention_ms >= lease_ms and warns below 24 h (86400000), "
+            "the retention the IETF Idempotency-Key draft suggests."
+        ),
+    )
+    lease_ms: int = Field(
+        ge=1,
+        le=86400000,
+        description=(
+            "Lease of an in-flight payment record, in milliseconds: until it runs out no other request or replica runs "
+            "the payment again. The lint requires lease_ms > payment.deadline_ms, so a lease never ends while its "
+            "payment may still be running."
+        ),
+    )
+    reaper_interval_ms: int = Field(
+        ge=1,
+        le=86400000,
+        description="How often each gateway replica deletes records past retention_ms, in milliseconds.",
+    )
+
+
+class GatewaySettings(_Settings):
+    """The Java payment gateway's own settings."""
+
+    idempotency: IdempotencySettings = Field(
+        description="How long the gateway keeps payment records per Idempotency-Key, and the lease of one in flight.",
+    )
+
+
+class FleetSettings(_Settings):
+    """How many replicas of each service share the one PostgreSQL server, for the connection budget the lint checks."""
+
+    gateway_replicas: int = Field(
+        ge=1,
+        le=1000,
+        description=(
+            "Payment gateway replicas at most running at once (deploys included), each with its own "
+            "database.gateway_pool."
+        ),
+    )
+    order_service_replicas: int = Field(
+        ge=1,
+        le=1000,
+        description=(
+            "Order service replicas at most running at once (deploys included), each with its own database.pool."
+        ),
+    )
+    database_max_connections: int = Field(
+        ge=1,
+        le=262143,
+        description="The PostgreSQL server's max_connections (at most 262143, PostgreSQL's own limit).",
+    )
+    database_reserved_connections: int = Field(
+        ge=0,
+        le=262143,
+        description=(
+            "Connections kept free of every pool: superuser_reserved_connections, migrations, operators' psql, "
+            "monitoring."
+        ),
+    )
 
 
 class MonitoringSettings(_Settings):
@@ -216,6 +308,9 @@ class TimeoutConfig(_Settings):
     """
 
     version: str = Field(
+        min_length=1,
+        max_length=64,
+        pattern="^[A-Za-z0-9][A-Za-z0-9._-]*(?![\\s\\S])",
         description=(
             "Human-readable release label of this config, shown on every /health endpoint next to the fingerprint. "
             "Letters, digits, '.', '_' and '-'; the pattern ends in (?![\\s\\S]) rather than $ because Python's and "
@@ -225,7 +320,16 @@ class TimeoutConfig(_Settings):
     payment: PaymentSettings = Field(
         description="How callers talk to the payment gateway and the gateway to the payment provider.",
     )
-    database: DatabaseSettings = Field(description="The order service's PostgreSQL access.")
+    database: DatabaseSettings = Field(
+        description="PostgreSQL access of the order service and the payment gateway, one pool each.",
+    )
+    gateway: GatewaySettings = Field(description="The Java payment gateway's own settings.")
+    fleet: FleetSettings = Field(
+        description=(
+            "How many replicas of each service share the one PostgreSQL server, for the connection budget the lint "
+            "checks."
+        ),
+    )
     monitoring: MonitoringSettings = Field(description="Pool health checks and alert thresholds.")
     order_service: OrderServiceSettings = Field(description="The Node.js order service's own settings.")
     lambda_: LambdaSettings = Field(alias="lambda", description="The Python Lambda handler's own settings.")

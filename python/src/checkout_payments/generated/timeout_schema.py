@@ -1,11 +1,11 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
+# schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
 """The copy of config/timeout.schema.json this binding validates against, so no repo is needed."""
 
 from typing import Final
 
-SCHEMA_SHA256: Final = "8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd"
+SCHEMA_SHA256: Final = "21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3"
 
 SCHEMA_TEXT: Final = """\
 {
@@ -19,6 +19,8 @@ SCHEMA_TEXT: Final = """\
     "version",
     "payment",
     "database",
+    "gateway",
+    "fleet",
     "monitoring",
     "order_service",
     "lambda"
@@ -44,6 +46,8 @@ SCHEMA_TEXT: Final = """\
         "timeout_ms",
         "deadline_ms",
         "provider_expected_p99_ms",
+        "min_deadline_ms",
+        "answer_margin_ms",
         "retry",
         "circuit_breaker",
         "retry_budget"
@@ -66,6 +70,18 @@ SCHEMA_TEXT: Final = """\
           "minimum": 1,
           "maximum": 600000,
           "description": "The payment provider's expected p99 latency, in milliseconds; the lint requires timeout_ms >= this value."
+        },
+        "min_deadline_ms": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 600000,
+          "description": "The shortest X-Deadline-Ms a service accepts, in milliseconds: a header value in 1 .. min_deadline_ms-1 is refused with 400 INVALID_REQUEST before any work (a value <= 0 stays 504 DEADLINE_EXCEEDED). The lint requires min_deadline_ms + answer_margin_ms <= timeout_ms and answer_margin_ms < min_deadline_ms."
+        },
+        "answer_margin_ms": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 600000,
+          "description": "Time kept for an answer's way back, in milliseconds: every outgoing X-Deadline-Ms is the attempt's timeout minus this, and an attempt whose timeout is <= this does not start."
         },
         "retry": {
           "type": "object",
@@ -177,42 +193,100 @@ SCHEMA_TEXT: Final = """\
     "database": {
       "type": "object",
       "title": "DatabaseSettings",
-      "description": "The order service's PostgreSQL access.",
+      "description": "PostgreSQL access of the order service and the payment gateway, one pool each.",
       "additionalProperties": false,
       "required": [
-        "pool"
+        "pool",
+        "gateway_pool"
       ],
       "properties": {
         "pool": {
+          "$ref": "#/$defs/PoolSettings",
+          "description": "The order service's PostgreSQL connection pool (one per order-service replica)."
+        },
+        "gateway_pool": {
+          "$ref": "#/$defs/PoolSettings",
+          "description": "The payment gateway's PostgreSQL connection pool (HikariCP, one per gateway replica)."
+        }
+      }
+    },
+    "gateway": {
+      "type": "object",
+      "title": "GatewaySettings",
+      "description": "The Java payment gateway's own settings.",
+      "additionalProperties": false,
+      "required": [
+        "idempotency"
+      ],
+      "properties": {
+        "idempotency": {
           "type": "object",
-          "title": "PoolSettings",
-          "description": "The PostgreSQL connection pool.",
+          "title": "IdempotencySettings",
+          "description": "How long the gateway keeps payment records per Idempotency-Key, and the lease of one in flight.",
           "additionalProperties": false,
           "required": [
-            "max_connections",
-            "acquire_timeout_ms",
-            "idle_timeout_ms"
+            "retention_ms",
+            "lease_ms",
+            "reaper_interval_ms"
           ],
           "properties": {
-            "max_connections": {
+            "retention_ms": {
               "type": "integer",
               "minimum": 1,
-              "maximum": 10000,
-              "description": "Maximum open connections in the pool."
+              "maximum": 2592000000,
+              "description": "How long a payment record (and so its Idempotency-Key) is kept and a final answer replayed, in milliseconds; at most 30 days. The lint requires retention_ms >= lease_ms and warns below 24 h (86400000), the retention the IETF Idempotency-Key draft suggests."
             },
-            "acquire_timeout_ms": {
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 600000,
-              "description": "How long a request waits for a free connection before it fails, in milliseconds."
-            },
-            "idle_timeout_ms": {
+            "lease_ms": {
               "type": "integer",
               "minimum": 1,
               "maximum": 86400000,
-              "description": "How long an idle connection stays open before the pool closes it, in milliseconds."
+              "description": "Lease of an in-flight payment record, in milliseconds: until it runs out no other request or replica runs the payment again. The lint requires lease_ms > payment.deadline_ms, so a lease never ends while its payment may still be running."
+            },
+            "reaper_interval_ms": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 86400000,
+              "description": "How often each gateway replica deletes records past retention_ms, in milliseconds."
             }
           }
+        }
+      }
+    },
+    "fleet": {
+      "type": "object",
+      "title": "FleetSettings",
+      "description": "How many replicas of each service share the one PostgreSQL server, for the connection budget the lint checks.",
+      "additionalProperties": false,
+      "required": [
+        "gateway_replicas",
+        "order_service_replicas",
+        "database_max_connections",
+        "database_reserved_connections"
+      ],
+      "properties": {
+        "gateway_replicas": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "description": "Payment gateway replicas at most running at once (deploys included), each with its own database.gateway_pool."
+        },
+        "order_service_replicas": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 1000,
+          "description": "Order service replicas at most running at once (deploys included), each with its own database.pool."
+        },
+        "database_max_connections": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 262143,
+          "description": "The PostgreSQL server's max_connections (at most 262143, PostgreSQL's own limit)."
+        },
+        "database_reserved_connections": {
+          "type": "integer",
+          "minimum": 0,
+          "maximum": 262143,
+          "description": "Connections kept free of every pool: superuser_reserved_connections, migrations, operators' psql, monitoring."
         }
       }
     },
@@ -297,6 +371,39 @@ SCHEMA_TEXT: Final = """\
           "minimum": 1,
           "maximum": 600000,
           "description": "Time kept back from the Lambda's remaining time so the handler answers before the runtime kills it, in milliseconds."
+        }
+      }
+    }
+  },
+  "$defs": {
+    "PoolSettings": {
+      "type": "object",
+      "title": "PoolSettings",
+      "description": "A PostgreSQL connection pool.",
+      "additionalProperties": false,
+      "required": [
+        "max_connections",
+        "acquire_timeout_ms",
+        "idle_timeout_ms"
+      ],
+      "properties": {
+        "max_connections": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 10000,
+          "description": "Maximum open connections in the pool."
+        },
+        "acquire_timeout_ms": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 600000,
+          "description": "How long a request waits for a free connection before it fails, in milliseconds."
+        },
+        "idle_timeout_ms": {
+          "type": "integer",
+          "minimum": 1,
+          "maximum": 86400000,
+          "description": "How long an idle connection stays open before the pool closes it, in milliseconds."
         }
       }
     }

@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
+// schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
 // lint rules: tools/configlint/rules.py
 
 import type { TimeoutConfig } from "./timeoutConfig.js";
@@ -141,6 +141,68 @@ export function lintConfig(settings: TimeoutConfig): LintFinding[] {
       severity: "warning",
       pointer: "/order_service/legacy_hold_connection_during_payment",
       message: `order_service legacy_hold_connection_during_payment is ${settings.order_service.legacy_hold_connection_during_payment}: every payment in flight holds a database connection, the pool exhaustion of the incident; expected false (true exists only to replay the incident)`,
+    });
+  }
+
+  // fleet-connections-fit
+  const fleetConnections = settings.database.pool.max_connections * settings.fleet.order_service_replicas + settings.database.gateway_pool.max_connections * settings.fleet.gateway_replicas + settings.fleet.database_reserved_connections;
+  if (!(fleetConnections <= settings.fleet.database_max_connections)) {
+    findings.push({
+      rule: "fleet-connections-fit",
+      severity: "error",
+      pointer: "/fleet/database_max_connections",
+      message: `the fleet can open ${fleetConnections} PostgreSQL connections: order service pool max_connections ${settings.database.pool.max_connections} x ${settings.fleet.order_service_replicas} replicas + gateway pool max_connections ${settings.database.gateway_pool.max_connections} x ${settings.fleet.gateway_replicas} replicas + ${settings.fleet.database_reserved_connections} reserved, more than fleet database_max_connections ${settings.fleet.database_max_connections}; expected pools x replicas + reserved <= database_max_connections`,
+    });
+  }
+
+  // deadline-floor-leaves-an-attempt
+  const floorPlusMargin = settings.payment.min_deadline_ms + settings.payment.answer_margin_ms;
+  if (!(floorPlusMargin <= settings.payment.timeout_ms)) {
+    findings.push({
+      rule: "deadline-floor-leaves-an-attempt",
+      severity: "error",
+      pointer: "/payment/min_deadline_ms",
+      message: `payment min_deadline_ms ${settings.payment.min_deadline_ms} ms + answer_margin_ms ${settings.payment.answer_margin_ms} ms is ${floorPlusMargin} ms, more than timeout_ms ${settings.payment.timeout_ms} ms: even an attempt with the whole timeout would send an X-Deadline-Ms below the next hop's floor; expected min_deadline_ms + answer_margin_ms <= timeout_ms`,
+    });
+  }
+
+  // answer-margin-below-deadline-floor
+  if (!(settings.payment.answer_margin_ms < settings.payment.min_deadline_ms)) {
+    findings.push({
+      rule: "answer-margin-below-deadline-floor",
+      severity: "error",
+      pointer: "/payment/answer_margin_ms",
+      message: `payment answer_margin_ms is ${settings.payment.answer_margin_ms} ms, not below min_deadline_ms ${settings.payment.min_deadline_ms} ms: a request accepted with the shortest deadline could never start an attempt; expected answer_margin_ms < min_deadline_ms`,
+    });
+  }
+
+  // idempotency-lease-outlives-deadline
+  if (!(settings.gateway.idempotency.lease_ms > settings.payment.deadline_ms)) {
+    findings.push({
+      rule: "idempotency-lease-outlives-deadline",
+      severity: "error",
+      pointer: "/gateway/idempotency/lease_ms",
+      message: `gateway idempotency lease_ms is ${settings.gateway.idempotency.lease_ms} ms, not longer than payment deadline_ms ${settings.payment.deadline_ms} ms: a lease could run out while its payment is still running and a second request would charge again; expected lease_ms > deadline_ms`,
+    });
+  }
+
+  // idempotency-retention-covers-lease
+  if (!(settings.gateway.idempotency.retention_ms >= settings.gateway.idempotency.lease_ms)) {
+    findings.push({
+      rule: "idempotency-retention-covers-lease",
+      severity: "error",
+      pointer: "/gateway/idempotency/retention_ms",
+      message: `gateway idempotency retention_ms is ${settings.gateway.idempotency.retention_ms} ms, shorter than lease_ms ${settings.gateway.idempotency.lease_ms} ms: a record in flight could be deleted; expected retention_ms >= lease_ms`,
+    });
+  }
+
+  // idempotency-retention-covers-a-day
+  if (!(settings.gateway.idempotency.retention_ms >= 86400000)) {
+    findings.push({
+      rule: "idempotency-retention-covers-a-day",
+      severity: "warning",
+      pointer: "/gateway/idempotency/retention_ms",
+      message: `gateway idempotency retention_ms is ${settings.gateway.idempotency.retention_ms} ms, less than 24 h: a client retrying a payment after that with the same Idempotency-Key is charged again; expected retention_ms >= 86400000 (the IETF Idempotency-Key draft suggests 24 h)`,
     });
   }
   return findings;

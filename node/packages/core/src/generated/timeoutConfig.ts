@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
+// schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
 
 /**
  * Timeouts, pool sizes, retry, circuit-breaker and monitoring settings of the checkout payment
@@ -11,6 +11,9 @@ export interface TimeoutConfig {
    * Human-readable release label of this config, shown on every /health endpoint next to the
    * fingerprint. Letters, digits, '.', '_' and '-'; the pattern ends in (?![\s\S]) rather than $
    * because Python's and Java's $ also match before a trailing newline and ECMA-262's does not.
+   *
+   * @remarks string of 1..64 characters, matching the pattern
+   * `^[A-Za-z0-9][A-Za-z0-9._-]*(?![\s\S])`
    */
   readonly version: string;
 
@@ -20,9 +23,20 @@ export interface TimeoutConfig {
   readonly payment: PaymentSettings;
 
   /**
-   * The order service's PostgreSQL access.
+   * PostgreSQL access of the order service and the payment gateway, one pool each.
    */
   readonly database: DatabaseSettings;
+
+  /**
+   * The Java payment gateway's own settings.
+   */
+  readonly gateway: GatewaySettings;
+
+  /**
+   * How many replicas of each service share the one PostgreSQL server, for the connection budget the
+   * lint checks.
+   */
+  readonly fleet: FleetSettings;
 
   /**
    * Pool health checks and alert thresholds.
@@ -67,6 +81,24 @@ export interface PaymentSettings {
    * @remarks integer milliseconds in [1, 600000]
    */
   readonly provider_expected_p99_ms: number;
+
+  /**
+   * The shortest X-Deadline-Ms a service accepts, in milliseconds: a header value in 1 ..
+   * min_deadline_ms-1 is refused with 400 INVALID_REQUEST before any work (a value <= 0 stays 504
+   * DEADLINE_EXCEEDED). The lint requires min_deadline_ms + answer_margin_ms <= timeout_ms and
+   * answer_margin_ms < min_deadline_ms.
+   *
+   * @remarks integer milliseconds in [1, 600000]
+   */
+  readonly min_deadline_ms: number;
+
+  /**
+   * Time kept for an answer's way back, in milliseconds: every outgoing X-Deadline-Ms is the
+   * attempt's timeout minus this, and an attempt whose timeout is <= this does not start.
+   *
+   * @remarks integer milliseconds in [1, 600000]
+   */
+  readonly answer_margin_ms: number;
 
   /**
    * Exponential backoff with jitter between attempts of one payment.
@@ -179,17 +211,22 @@ export interface RetryBudgetSettings {
 }
 
 /**
- * The order service's PostgreSQL access.
+ * PostgreSQL access of the order service and the payment gateway, one pool each.
  */
 export interface DatabaseSettings {
   /**
-   * The PostgreSQL connection pool.
+   * The order service's PostgreSQL connection pool (one per order-service replica).
    */
   readonly pool: PoolSettings;
+
+  /**
+   * The payment gateway's PostgreSQL connection pool (HikariCP, one per gateway replica).
+   */
+  readonly gateway_pool: PoolSettings;
 }
 
 /**
- * The PostgreSQL connection pool.
+ * A PostgreSQL connection pool.
  */
 export interface PoolSettings {
   /**
@@ -212,6 +249,83 @@ export interface PoolSettings {
    * @remarks integer milliseconds in [1, 86400000]
    */
   readonly idle_timeout_ms: number;
+}
+
+/**
+ * The Java payment gateway's own settings.
+ */
+export interface GatewaySettings {
+  /**
+   * How long the gateway keeps payment records per Idempotency-Key, and the lease of one in flight.
+   */
+  readonly idempotency: IdempotencySettings;
+}
+
+/**
+ * How long the gateway keeps payment records per Idempotency-Key, and the lease of one in flight.
+ */
+export interface IdempotencySettings {
+  /**
+   * How long a payment record (and so its Idempotency-Key) is kept and a final answer replayed, in
+   * milliseconds; at most 30 days. The lint requires retention_ms >= lease_ms and warns below 24 h
+   * (86400000), the retention the IETF Idempotency-Key draft suggests.
+   *
+   * @remarks integer milliseconds in [1, 2592000000]
+   */
+  readonly retention_ms: number;
+
+  /**
+   * Lease of an in-flight payment record, in milliseconds: until it runs out no other request or
+   * replica runs the payment again. The lint requires lease_ms > payment.deadline_ms, so a lease
+   * never ends while its payment may still be running.
+   *
+   * @remarks integer milliseconds in [1, 86400000]
+   */
+  readonly lease_ms: number;
+
+  /**
+   * How often each gateway replica deletes records past retention_ms, in milliseconds.
+   *
+   * @remarks integer milliseconds in [1, 86400000]
+   */
+  readonly reaper_interval_ms: number;
+}
+
+/**
+ * How many replicas of each service share the one PostgreSQL server, for the connection budget the
+ * lint checks.
+ */
+export interface FleetSettings {
+  /**
+   * Payment gateway replicas at most running at once (deploys included), each with its own
+   * database.gateway_pool.
+   *
+   * @remarks integer in [1, 1000]
+   */
+  readonly gateway_replicas: number;
+
+  /**
+   * Order service replicas at most running at once (deploys included), each with its own
+   * database.pool.
+   *
+   * @remarks integer in [1, 1000]
+   */
+  readonly order_service_replicas: number;
+
+  /**
+   * The PostgreSQL server's max_connections (at most 262143, PostgreSQL's own limit).
+   *
+   * @remarks integer in [1, 262143]
+   */
+  readonly database_max_connections: number;
+
+  /**
+   * Connections kept free of every pool: superuser_reserved_connections, migrations, operators'
+   * psql, monitoring.
+   *
+   * @remarks integer in [0, 262143]
+   */
+  readonly database_reserved_connections: number;
 }
 
 /**

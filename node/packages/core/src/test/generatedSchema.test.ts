@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 
 import { SCHEMA_SHA256, timeoutSchema } from "../index.js";
-import { PACKAGE_ROOT, SCHEMA_PATH, readText } from "./fixtures.js";
+import { PACKAGE_ROOT, REPO_ROOT, SCHEMA_PATH, readText } from "./fixtures.js";
 
 const GENERATED_DIR = path.join(PACKAGE_ROOT, "src", "generated");
 
@@ -20,8 +20,8 @@ describe("generated binding", () => {
 
   test("every generated file starts with the do-not-edit header and the schema hash", () => {
     const files = readdirSync(GENERATED_DIR).filter((name) => name.endsWith(".ts")).sort();
-    assert.deepEqual(files, ["configLint.ts", "index.ts", "timeoutConfig.ts", "timeoutSchema.ts"]);
-    for (const file of files) {
+    assert.deepEqual(files, ["apiLimits.ts", "configLint.ts", "index.ts", "timeoutConfig.ts", "timeoutSchema.ts"]);
+    for (const file of files.filter((name) => name !== "apiLimits.ts")) {
       const head = readText(path.join(GENERATED_DIR, file)).split("\n").slice(0, 3);
       assert.deepEqual(head, [
         "// generated from config/timeout.schema.json — do not edit",
@@ -29,5 +29,15 @@ describe("generated binding", () => {
         `// schema-sha256: ${SCHEMA_SHA256}`,
       ], file);
     }
+  });
+
+  test("the API limits file names its own source and that file's hash", () => {
+    const head = readText(path.join(GENERATED_DIR, "apiLimits.ts")).split("\n").slice(0, 3);
+    const limits = readText(path.join(REPO_ROOT, "config", "api-limits.json"));
+    assert.deepEqual(head, [
+      "// generated from config/api-limits.json — do not edit",
+      "// regenerate: nox -s codegen",
+      `// api-limits-sha256: ${createHash("sha256").update(limits, "utf8").digest("hex")}`,
+    ]);
   });
 });

@@ -49,7 +49,7 @@ public class CallOverheadBenchmark {
     private static final RetrySettings RETRY = new RetrySettings(3, 2000, 2.0, 500, 8000);
     private static final CircuitBreakerSettings BREAKER =
             new CircuitBreakerSettings(true, 5, 60000, 3);
-    private static final PaymentSettings PAYMENT = new PaymentSettings(20000, 70000, 15000,
+    private static final PaymentSettings PAYMENT = new PaymentSettings(20000, 70000, 15000, 1000, 500,
             RETRY, BREAKER, new RetryBudgetSettings(10, 0.1));
 
     private static final Classifier<String> CLASSIFIER = new Classifier<>() {

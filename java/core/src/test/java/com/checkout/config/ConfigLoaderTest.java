@@ -180,7 +180,7 @@ class ConfigLoaderTest {
     @Test
     void everyLintErrorIsListed() {
         ObjectNode doc = RepoFiles.timeoutConfig();
-        RepoFiles.at(doc, "/payment").put("timeout_ms", 1000);
+        RepoFiles.at(doc, "/payment").put("timeout_ms", 5000);
         RepoFiles.at(doc, "/monitoring").put("pool_utilization_warn", 0.95);
         ConfigError error = refused(RepoFiles.json(doc));
         assertEquals(List.of("payment-timeout-covers-p99", "monitoring-warn-below-critical"),

@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
+// schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
 package com.checkout.config.generated;
 
 import com.checkout.config.LintFinding;
@@ -146,6 +146,102 @@ public final class ConfigLint {
                     + ": every payment in flight holds a database connection, the pool "
                     + "exhaustion of the incident; expected false (true exists only to replay "
                     + "the incident)"));
+        }
+        // fleet-connections-fit
+        long fleetConnections = settings.database().pool().maxConnections() * settings.fleet().orderServiceReplicas()
+                + settings.database().gatewayPool().maxConnections() * settings.fleet().gatewayReplicas()
+                + settings.fleet().databaseReservedConnections();
+        if (!(fleetConnections <= settings.fleet().databaseMaxConnections())) {
+            findings.add(new LintFinding(
+                    "fleet-connections-fit",
+                    Severity.ERROR,
+                    "/fleet/database_max_connections",
+                    "the fleet can open "
+                    + fleetConnections
+                    + " PostgreSQL connections: order service pool max_connections "
+                    + settings.database().pool().maxConnections()
+                    + " x "
+                    + settings.fleet().orderServiceReplicas()
+                    + " replicas + gateway pool max_connections "
+                    + settings.database().gatewayPool().maxConnections()
+                    + " x "
+                    + settings.fleet().gatewayReplicas()
+                    + " replicas + "
+                    + settings.fleet().databaseReservedConnections()
+                    + " reserved, more than fleet database_max_connections "
+                    + settings.fleet().databaseMaxConnections()
+                    + "; expected pools x replicas + reserved <= database_max_connections"));
+        }
+        // deadline-floor-leaves-an-attempt
+        long floorPlusMargin = settings.payment().minDeadlineMs()
+                + settings.payment().answerMarginMs();
+        if (!(floorPlusMargin <= settings.payment().timeoutMs())) {
+            findings.add(new LintFinding(
+                    "deadline-floor-leaves-an-attempt",
+                    Severity.ERROR,
+                    "/payment/min_deadline_ms",
+                    "payment min_deadline_ms "
+                    + settings.payment().minDeadlineMs()
+                    + " ms + answer_margin_ms "
+                    + settings.payment().answerMarginMs()
+                    + " ms is "
+                    + floorPlusMargin
+                    + " ms, more than timeout_ms "
+                    + settings.payment().timeoutMs()
+                    + " ms: even an attempt with the whole timeout would send an X-Deadline-Ms "
+                    + "below the next hop's floor; expected min_deadline_ms + answer_margin_ms "
+                    + "<= timeout_ms"));
+        }
+        // answer-margin-below-deadline-floor
+        if (!(settings.payment().answerMarginMs() < settings.payment().minDeadlineMs())) {
+            findings.add(new LintFinding(
+                    "answer-margin-below-deadline-floor",
+                    Severity.ERROR,
+                    "/payment/answer_margin_ms",
+                    "payment answer_margin_ms is "
+                    + settings.payment().answerMarginMs()
+                    + " ms, not below min_deadline_ms "
+                    + settings.payment().minDeadlineMs()
+                    + " ms: a request accepted with the shortest deadline could never start an "
+                    + "attempt; expected answer_margin_ms < min_deadline_ms"));
+        }
+        // idempotency-lease-outlives-deadline
+        if (!(settings.gateway().idempotency().leaseMs() > settings.payment().deadlineMs())) {
+            findings.add(new LintFinding(
+                    "idempotency-lease-outlives-deadline",
+                    Severity.ERROR,
+                    "/gateway/idempotency/lease_ms",
+                    "gateway idempotency lease_ms is "
+                    + settings.gateway().idempotency().leaseMs()
+                    + " ms, not longer than payment deadline_ms "
+                    + settings.payment().deadlineMs()
+                    + " ms: a lease could run out while its payment is still running and a "
+                    + "second request would charge again; expected lease_ms > deadline_ms"));
+        }
+        // idempotency-retention-covers-lease
+        if (!(settings.gateway().idempotency().retentionMs() >= settings.gateway().idempotency().leaseMs())) {
+            findings.add(new LintFinding(
+                    "idempotency-retention-covers-lease",
+                    Severity.ERROR,
+                    "/gateway/idempotency/retention_ms",
+                    "gateway idempotency retention_ms is "
+                    + settings.gateway().idempotency().retentionMs()
+                    + " ms, shorter than lease_ms "
+                    + settings.gateway().idempotency().leaseMs()
+                    + " ms: a record in flight could be deleted; expected retention_ms >= "
+                    + "lease_ms"));
+        }
+        // idempotency-retention-covers-a-day
+        if (!(settings.gateway().idempotency().retentionMs() >= 86400000L)) {
+            findings.add(new LintFinding(
+                    "idempotency-retention-covers-a-day",
+                    Severity.WARNING,
+                    "/gateway/idempotency/retention_ms",
+                    "gateway idempotency retention_ms is "
+                    + settings.gateway().idempotency().retentionMs()
+                    + " ms, less than 24 h: a client retrying a payment after that with the "
+                    + "same Idempotency-Key is charged again; expected retention_ms >= "
+                    + "86400000 (the IETF Idempotency-Key draft suggests 24 h)"));
         }
         return List.copyOf(findings);
     }

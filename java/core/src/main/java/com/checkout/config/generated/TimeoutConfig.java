@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: 8700e0736495d18a413da37ad545f6a7f8af406e9ccc54abab531aaeff578dfd
+// schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
 package com.checkout.config.generated;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -16,7 +16,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     newline and ECMA-262's does not.
  * @param payment How callers talk to the payment gateway and the gateway to the payment
  *     provider.
- * @param database The order service's PostgreSQL access.
+ * @param database PostgreSQL access of the order service and the payment gateway, one pool
+ *     each.
+ * @param gateway The Java payment gateway's own settings.
+ * @param fleet How many replicas of each service share the one PostgreSQL server, for the
+ *     connection budget the lint checks.
  * @param monitoring Pool health checks and alert thresholds.
  * @param orderService The Node.js order service's own settings.
  * @param lambda The Python Lambda handler's own settings.
@@ -26,6 +30,8 @@ public record TimeoutConfig(
         @JsonProperty("version") String version,
         @JsonProperty("payment") PaymentSettings payment,
         @JsonProperty("database") DatabaseSettings database,
+        @JsonProperty("gateway") GatewaySettings gateway,
+        @JsonProperty("fleet") FleetSettings fleet,
         @JsonProperty("monitoring") MonitoringSettings monitoring,
         @JsonProperty("order_service") OrderServiceSettings orderService,
         @JsonProperty("lambda") LambdaSettings lambda) {
@@ -41,6 +47,13 @@ public record TimeoutConfig(
      *     header.
      * @param providerExpectedP99Ms The payment provider's expected p99 latency, in
      *     milliseconds; the lint requires timeout_ms &gt;= this value.
+     * @param minDeadlineMs The shortest X-Deadline-Ms a service accepts, in milliseconds: a
+     *     header value in 1 .. min_deadline_ms-1 is refused with 400 INVALID_REQUEST before any
+     *     work (a value &lt;= 0 stays 504 DEADLINE_EXCEEDED). The lint requires min_deadline_ms
+     *     + answer_margin_ms &lt;= timeout_ms and answer_margin_ms &lt; min_deadline_ms.
+     * @param answerMarginMs Time kept for an answer's way back, in milliseconds: every outgoing
+     *     X-Deadline-Ms is the attempt's timeout minus this, and an attempt whose timeout is
+     *     &lt;= this does not start.
      * @param retry Exponential backoff with jitter between attempts of one payment.
      * @param circuitBreaker Stops calling an upstream that keeps failing, then probes it.
      * @param retryBudget Token bucket that caps retries while an upstream fails (after gRPC
@@ -50,6 +63,8 @@ public record TimeoutConfig(
             @JsonProperty("timeout_ms") long timeoutMs,
             @JsonProperty("deadline_ms") long deadlineMs,
             @JsonProperty("provider_expected_p99_ms") long providerExpectedP99Ms,
+            @JsonProperty("min_deadline_ms") long minDeadlineMs,
+            @JsonProperty("answer_margin_ms") long answerMarginMs,
             @JsonProperty("retry") RetrySettings retry,
             @JsonProperty("circuit_breaker") CircuitBreakerSettings circuitBreaker,
             @JsonProperty("retry_budget") RetryBudgetSettings retryBudget) {
@@ -108,16 +123,20 @@ public record TimeoutConfig(
     }
 
     /**
-     * The order service's PostgreSQL access.
+     * PostgreSQL access of the order service and the payment gateway, one pool each.
      *
-     * @param pool The PostgreSQL connection pool.
+     * @param pool The order service's PostgreSQL connection pool (one per order-service
+     *     replica).
+     * @param gatewayPool The payment gateway's PostgreSQL connection pool (HikariCP, one per
+     *     gateway replica).
      */
     public record DatabaseSettings(
-            @JsonProperty("pool") PoolSettings pool) {
+            @JsonProperty("pool") PoolSettings pool,
+            @JsonProperty("gateway_pool") PoolSettings gatewayPool) {
     }
 
     /**
-     * The PostgreSQL connection pool.
+     * A PostgreSQL connection pool.
      *
      * @param maxConnections Maximum open connections in the pool.
      * @param acquireTimeoutMs How long a request waits for a free connection before it fails,
@@ -129,6 +148,56 @@ public record TimeoutConfig(
             @JsonProperty("max_connections") long maxConnections,
             @JsonProperty("acquire_timeout_ms") long acquireTimeoutMs,
             @JsonProperty("idle_timeout_ms") long idleTimeoutMs) {
+    }
+
+    /**
+     * The Java payment gateway's own settings.
+     *
+     * @param idempotency How long the gateway keeps payment records per Idempotency-Key, and
+     *     the lease of one in flight.
+     */
+    public record GatewaySettings(
+            @JsonProperty("idempotency") IdempotencySettings idempotency) {
+    }
+
+    /**
+     * How long the gateway keeps payment records per Idempotency-Key, and the lease of one in
+     * flight.
+     *
+     * @param retentionMs How long a payment record (and so its Idempotency-Key) is kept and a
+     *     final answer replayed, in milliseconds; at most 30 days. The lint requires
+     *     retention_ms &gt;= lease_ms and warns below 24 h (86400000), the retention the IETF
+     *     Idempotency-Key draft suggests.
+     * @param leaseMs Lease of an in-flight payment record, in milliseconds: until it runs out
+     *     no other request or replica runs the payment again. The lint requires lease_ms &gt;
+     *     payment.deadline_ms, so a lease never ends while its payment may still be running.
+     * @param reaperIntervalMs How often each gateway replica deletes records past retention_ms,
+     *     in milliseconds.
+     */
+    public record IdempotencySettings(
+            @JsonProperty("retention_ms") long retentionMs,
+            @JsonProperty("lease_ms") long leaseMs,
+            @JsonProperty("reaper_interval_ms") long reaperIntervalMs) {
+    }
+
+    /**
+     * How many replicas of each service share the one PostgreSQL server, for the connection
+     * budget the lint checks.
+     *
+     * @param gatewayReplicas Payment gateway replicas at most running at once (deploys
+     *     included), each with its own database.gateway_pool.
+     * @param orderServiceReplicas Order service replicas at most running at once (deploys
+     *     included), each with its own database.pool.
+     * @param databaseMaxConnections The PostgreSQL server's max_connections (at most 262143,
+     *     PostgreSQL's own limit).
+     * @param databaseReservedConnections Connections kept free of every pool:
+     *     superuser_reserved_connections, migrations, operators' psql, monitoring.
+     */
+    public record FleetSettings(
+            @JsonProperty("gateway_replicas") long gatewayReplicas,
+            @JsonProperty("order_service_replicas") long orderServiceReplicas,
+            @JsonProperty("database_max_connections") long databaseMaxConnections,
+            @JsonProperty("database_reserved_connections") long databaseReservedConnections) {
     }
 
     /**

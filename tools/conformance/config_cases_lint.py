@@ -1,0 +1,267 @@
+"""Config cases: every lint rule firing and at its bound, the warnings, the incident config."""
+
+from __future__ import annotations
+
+from tools.conformance.config_case_kit import (
+    BREAKER,
+    DB_MAX,
+    DROP,
+    FLEET,
+    GW_POOL,
+    LEASE,
+    LEGACY_HOLD,
+    MON,
+    POOL,
+    PRE_INCIDENT,
+    RETENTION,
+    RETRY,
+    Case,
+    invalid,
+    valid,
+)
+
+LINT_CASES: list[Case] = [
+    # --- lint errors, each firing and at its bound ---
+    invalid(
+        "lint-timeout-below-p99",
+        "a timeout 1 ms below the provider's p99 is refused",
+        {"/payment/timeout_ms": 18999},
+        "/payment/timeout_ms",
+    ),
+    valid("lint-timeout-equals-p99", "a timeout equal to the provider's p99 loads", {"/payment/timeout_ms": 19000}),
+    invalid(
+        "lint-deadline-below-worst-case",
+        "a deadline 1 ms below the worst case (67000 ms) is refused",
+        {"/payment/deadline_ms": 66999},
+        "/payment/deadline_ms",
+    ),
+    valid(
+        "lint-deadline-equals-worst-case",
+        "a deadline equal to the worst case (67000 ms) loads",
+        {"/payment/deadline_ms": 67000},
+    ),
+    valid(
+        "lint-worst-case-floors-backoff",
+        "1001 x 1.5 floors to 1501: worst case 63502 ms fits a 63502 deadline",
+        {f"{RETRY}/base_delay_ms": 1001, f"{RETRY}/backoff_multiplier": 1.5, "/payment/deadline_ms": 63502},
+    ),
+    invalid(
+        "lint-worst-case-floors-backoff-one-short",
+        "the floored worst case of 63502 ms misses a 63501 deadline",
+        {f"{RETRY}/base_delay_ms": 1001, f"{RETRY}/backoff_multiplier": 1.5, "/payment/deadline_ms": 63501},
+        "/payment/deadline_ms",
+    ),
+    valid(
+        "lint-worst-case-caps-backoff",
+        "backoffs 2000, 4000, 5000, 5000 (capped) + jitter: 118000 ms fits 118000",
+        {f"{RETRY}/max_attempts": 5, f"{RETRY}/max_delay_ms": 5000, "/payment/deadline_ms": 118000, LEASE: 118001},
+    ),
+    invalid(
+        "lint-worst-case-caps-backoff-one-short",
+        "the capped worst case of 118000 ms misses a 117999 deadline",
+        {f"{RETRY}/max_attempts": 5, f"{RETRY}/max_delay_ms": 5000, "/payment/deadline_ms": 117999, LEASE: 118001},
+        "/payment/deadline_ms",
+    ),
+    invalid(
+        "lint-jitter-above-base",
+        "jitter 1 ms above base_delay_ms is refused",
+        {f"{RETRY}/jitter_ms": 2001, "/payment/deadline_ms": 80000},
+        f"{RETRY}/jitter_ms",
+    ),
+    valid(
+        "lint-jitter-equals-base",
+        "jitter equal to base_delay_ms loads (worst case exactly 70000 ms)",
+        {f"{RETRY}/jitter_ms": 2000},
+    ),
+    invalid(
+        "lint-max-delay-below-base",
+        "max_delay_ms 1 ms below base_delay_ms is refused",
+        {f"{RETRY}/max_delay_ms": 1999},
+        f"{RETRY}/max_delay_ms",
+    ),
+    valid("lint-max-delay-equals-base", "max_delay_ms equal to base_delay_ms loads", {f"{RETRY}/max_delay_ms": 2000}),
+    invalid(
+        "lint-acquire-equals-deadline",
+        "a pool acquire timeout equal to the deadline is refused",
+        {f"{POOL}/acquire_timeout_ms": 70000},
+        f"{POOL}/acquire_timeout_ms",
+    ),
+    valid(
+        "lint-acquire-below-deadline",
+        "a pool acquire timeout 1 ms below the deadline loads",
+        {f"{POOL}/acquire_timeout_ms": 69999},
+    ),
+    invalid(
+        "lint-warn-equals-critical",
+        "a warn threshold equal to the critical one is refused",
+        {f"{MON}/pool_utilization_warn": 0.9},
+        f"{MON}/pool_utilization_warn",
+    ),
+    valid(
+        "lint-warn-below-critical",
+        "a warn threshold just below the critical one loads",
+        {f"{MON}/pool_utilization_warn": 0.899},
+    ),
+    invalid(
+        "lint-fleet-connections-one-over",
+        "50 x 2 + 10 x 2 + 10 = 130 connections do not fit a 129-connection server",
+        {DB_MAX: 129},
+        DB_MAX,
+    ),
+    valid("lint-fleet-connections-exactly-fit", "130 connections fit a 130-connection server", {DB_MAX: 130}),
+    invalid(
+        "lint-fleet-order-service-replicas-multiply",
+        "4 order-service replicas: 50 x 4 + 10 x 2 + 10 = 230 > 200",
+        {f"{FLEET}/order_service_replicas": 4},
+        DB_MAX,
+    ),
+    invalid(
+        "lint-fleet-gateway-pool-counts",
+        "a gateway pool of 46: 50 x 2 + 46 x 2 + 10 = 202 > 200",
+        {f"{GW_POOL}/max_connections": 46},
+        DB_MAX,
+    ),
+    valid(
+        "lint-fleet-gateway-pool-fits",
+        "a gateway pool of 45: 50 x 2 + 45 x 2 + 10 = 200 fits",
+        {f"{GW_POOL}/max_connections": 45},
+    ),
+    invalid(
+        "lint-fleet-reserved-counts",
+        "81 reserved: 50 x 2 + 10 x 2 + 81 = 201 > 200",
+        {f"{FLEET}/database_reserved_connections": 81},
+        DB_MAX,
+    ),
+    invalid(
+        "lint-deadline-floor-plus-margin-above-timeout",
+        "floor 19501 + margin 500 = 20001 ms is more than the 20000 ms timeout",
+        {"/payment/min_deadline_ms": 19501},
+        "/payment/min_deadline_ms",
+    ),
+    valid(
+        "lint-deadline-floor-plus-margin-equals-timeout",
+        "floor 19500 + margin 500 = the 20000 ms timeout loads",
+        {"/payment/min_deadline_ms": 19500},
+    ),
+    invalid(
+        "lint-answer-margin-equals-floor",
+        "a 1000 ms margin leaves no attempt to a request at the 1000 ms floor",
+        {"/payment/answer_margin_ms": 1000},
+        "/payment/answer_margin_ms",
+    ),
+    valid(
+        "lint-answer-margin-below-floor",
+        "a 999 ms margin below the 1000 ms floor loads",
+        {"/payment/answer_margin_ms": 999},
+    ),
+    invalid(
+        "lint-lease-equals-deadline",
+        "a lease equal to the 70000 ms deadline could end while the payment runs",
+        {LEASE: 70000},
+        LEASE,
+    ),
+    valid("lint-lease-outlives-deadline", "a lease 1 ms longer than the deadline loads", {LEASE: 70001}),
+    invalid(
+        "lint-retention-below-lease",
+        "retention 1 ms shorter than the lease is refused (and warns: it is below a day)",
+        {LEASE: 86400000, RETENTION: 86399999},
+        RETENTION,
+        warnings=(RETENTION,),
+    ),
+    valid(
+        "lint-retention-equals-lease",
+        "retention equal to a one-day lease loads",
+        {LEASE: 86400000, RETENTION: 86400000},
+    ),
+    invalid(
+        "lint-several-errors",
+        "every lint error is listed, not only the first",
+        {
+            f"{RETRY}/jitter_ms": 2500,
+            f"{RETRY}/max_delay_ms": 1999,
+            f"{POOL}/acquire_timeout_ms": 70000,
+            f"{MON}/pool_utilization_warn": 0.95,
+        },
+        f"{RETRY}/jitter_ms",
+        f"{RETRY}/max_delay_ms",
+        f"{POOL}/acquire_timeout_ms",
+        f"{MON}/pool_utilization_warn",
+    ),
+    # --- lint warnings: the config loads and the warnings come with it ---
+    valid(
+        "lint-circuit-breaker-disabled-warns",
+        "a disabled circuit breaker loads with a warning",
+        {f"{BREAKER}/enabled": False},
+        warnings=(f"{BREAKER}/enabled",),
+    ),
+    valid(
+        "lint-fixed-backoff-warns",
+        "a multiplier of 1 with retries loads with a warning",
+        {f"{RETRY}/backoff_multiplier": 1},
+        warnings=(f"{RETRY}/backoff_multiplier",),
+    ),
+    valid(
+        "lint-growing-backoff-no-warning",
+        "a multiplier just above 1 raises no warning",
+        {f"{RETRY}/backoff_multiplier": 1.001},
+    ),
+    valid(
+        "lint-no-jitter-warns",
+        "retries without jitter load with a warning",
+        {f"{RETRY}/jitter_ms": 0},
+        warnings=(f"{RETRY}/jitter_ms",),
+    ),
+    valid("lint-some-jitter-no-warning", "1 ms of jitter raises no warning", {f"{RETRY}/jitter_ms": 1}),
+    valid(
+        "lint-legacy-hold-connection-warns",
+        "the incident's connection-holding switch loads (the replay bench runs it) with a warning",
+        {LEGACY_HOLD: True},
+        warnings=(LEGACY_HOLD,),
+    ),
+    valid(
+        "lint-retention-below-a-day-warns",
+        "retention 1 ms short of 24 h loads with a warning",
+        {RETENTION: 86399999},
+        warnings=(RETENTION,),
+    ),
+    valid("lint-retention-a-day-no-warning", "retention of exactly 24 h raises no warning", {RETENTION: 86400000}),
+    valid(
+        "lint-single-attempt-no-retry-warnings",
+        "with one attempt, a fixed backoff and no jitter are fine",
+        {f"{RETRY}/max_attempts": 1, f"{RETRY}/backoff_multiplier": 1, f"{RETRY}/jitter_ms": 0},
+    ),
+    valid(
+        "lint-every-warning",
+        "all three warnings at once",
+        {f"{BREAKER}/enabled": False, f"{RETRY}/backoff_multiplier": 1, f"{RETRY}/jitter_ms": 0},
+        warnings=(f"{BREAKER}/enabled", f"{RETRY}/backoff_multiplier", f"{RETRY}/jitter_ms"),
+    ),
+    # --- the incident, and several violations at once ---
+    Case(
+        "pre-incident",
+        "the 5 s timeout of the incident is refused; its warnings are still reported",
+        PRE_INCIDENT,
+        errors=("/payment/timeout_ms",),
+        warnings=(f"{BREAKER}/enabled", f"{RETRY}/backoff_multiplier", f"{RETRY}/jitter_ms"),
+    ),
+    invalid(
+        "schema-violations-all-listed",
+        "a range, a type, a missing and an unknown field, all reported together",
+        {
+            "/payment/timeout_ms": 0,
+            f"{RETRY}/backoff_multiplier": "2",
+            f"{RETRY}/jitter_ms": DROP,
+            f"{MON}/extra": True,
+        },
+        "/payment/timeout_ms",
+        f"{RETRY}/backoff_multiplier",
+        f"{RETRY}/jitter_ms",
+        f"{MON}/extra",
+    ),
+    invalid(
+        "schema-errors-skip-lint",
+        "while the schema fails, lint neither errs nor warns",
+        {"/extra": 1, "/payment/timeout_ms": 18999, f"{BREAKER}/enabled": False},
+        "/extra",
+    ),
+]
