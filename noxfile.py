@@ -87,19 +87,25 @@ def python(session: nox.Session) -> None:
     session.run("pytest", "-c", PY_CONFIG, "--rootdir", ".", "python/tests", "tools/tests", *session.posargs)
 
 
-@nox.session(python=False)
+def _with_postgres(session: nox.Session, *command: str) -> None:
+    """Run `command` with a throwaway PostgreSQL server (tools/pg: CHECKOUT_PG_URL and the services' URLs)."""
+    session.run("python", "-m", "tools.pg", "run", "--", *command, external=True)
+
+
+@nox.session(python=PYTHON)
 def node(session: nox.Session) -> None:
-    """npm ci, tsc build (strict) and node:test over every workspace."""
+    """npm ci, tsc build (strict) and node:test over every workspace, on a real PostgreSQL."""
+    _install_python(session)
     with session.chdir(NODE_DIR):
         _build_node(session)
-        session.run("npm", "test", external=True)
+    _with_postgres(session, "npm", "--prefix", NODE_DIR, "test")
 
 
 @nox.session(python=PYTHON)
 def java(session: nox.Session) -> None:
     """mvn verify (-Xlint:all -Werror, every JUnit 5 test, the gateway jar), then the gateway's end-to-end pytest."""
     _install_python(session)
-    session.run("mvn", "-B", "-f", JAVA_POM, "verify", external=True)
+    _with_postgres(session, "mvn", "-B", "-f", JAVA_POM, "verify")
     session.run("pytest", "-c", PY_CONFIG, "--rootdir", ".", "tests/gateway", *session.posargs)
 
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,8 @@ def stack_smoke() -> tuple[bool, str]:
             stack.start()
             fingerprints = stack.fingerprints()
             body = {"customer_id": "validate", "amount_minor": 1999, "currency": "EUR", "payment_token": "tok_visa"}
-            order = httpx.post(f"{stack.order_service.url}/orders", json=body, timeout=60).json()
+            key = {"Idempotency-Key": f"validate-{uuid.uuid4()}"}
+            order = httpx.post(f"{stack.order_service.url}/orders", json=body, headers=key, timeout=60).json()
             totals = httpx.get(f"{stack.simulator.url}/ledger", timeout=10).json()["totals"]
         except (StartupError, httpx.HTTPError, ValueError, KeyError) as failed:
             tails = "\n".join(f"--- {name}\n{s.log_tail(10)}" for name, s in stack.services.items())

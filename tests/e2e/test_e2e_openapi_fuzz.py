@@ -116,7 +116,7 @@ def test_the_served_document_is_the_fuzzed_one(e2e: Surfaces, service: str) -> N
 def test_an_order_with_a_nul_character_is_refused_as_invalid(e2e: Surfaces) -> None:
     body = {"customer_id": "c-\u0000-1", "amount_minor": 100, "currency": "EUR", "payment_token": "tok_visa_4242"}
 
-    answer = e2e.http.post(f"{e2e.stack.order_service.url}/orders", json=body)
+    answer = e2e.http.post(f"{e2e.stack.order_service.url}/orders", json=body, headers={"Idempotency-Key": "nul-1"})
 
     assert answer.status_code == 400, answer.text
     assert answer.json()["error"]["class"] == "INVALID_REQUEST"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,8 @@ class GatewayLoad:
 def place_order(order_service_url: str) -> str:
     """One order through the order service (which pays through the gateway); returns the order's status."""
     body = {"customer_id": "monitoring-e2e", **PAYMENT}
-    response = httpx.post(f"{order_service_url}/orders", json=body, timeout=30.0)
+    headers = {"Idempotency-Key": f"monitoring-{uuid.uuid4()}"}
+    response = httpx.post(f"{order_service_url}/orders", json=body, headers=headers, timeout=30.0)
     assert response.status_code == 201, response.text
     status: str = response.json()["status"]
     return status

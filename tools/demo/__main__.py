@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(workdir: Path, seed: int) -> Findings:
     config = write_demo_config(workdir)
     say(f"demo config: {config.path} (config/timeout.json with {len(config.rows)} waits scaled, see the report)")
-    say("starting the provider simulator, the Java gateway and the Node order service (embedded PostgreSQL) …")
+    say("starting the provider simulator, the Java gateway and the Node order service on one PostgreSQL …")
     started = time.monotonic()
     stack = Stack(StackOptions(config_path=config.path, workdir=workdir, seed=seed))
     try:

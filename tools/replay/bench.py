@@ -36,7 +36,7 @@ DEFAULT_SET = (
 QUICK_SET = (DEFAULT_SET[1], DEFAULT_SET[2])
 
 METHOD = (
-    "Each config runs on a fresh stack (simulator, Java gateway, Node order service on embedded PostgreSQL) "
+    "Each config runs on a fresh stack (simulator, Java gateway, Node order service, one PostgreSQL) "
     "from a time-scaled copy: every *_ms value divided by k, the provider's latencies multiplied by 1/k "
     "(simulator time_scale), the arrival rate multiplied by k. Orders arrive on a seeded Poisson schedule "
     "(open model): each is sent at its time whatever the system does, latency is measured from that time. "

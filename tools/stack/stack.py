@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import signal
 import socket
 import sys
 import time
@@ -10,13 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import httpx
+import psycopg
 
+from tools.pg import PostgresServer, ServerUrl
 from tools.stack.process import ServiceProcess, StartupError
 
 REPO = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
+_STACKS = itertools.count(1)
 GATEWAY_JAR = REPO / "java" / "gateway" / "target" / "payment-gateway.jar"
 ORDER_SERVICE_JS = REPO / "node" / "packages" / "order-service" / "dist" / "services" / "order-service.js"
 BUILD_HINT = {
@@ -33,8 +39,9 @@ class StackOptions:
     reload_interval_ms: int = 500
     # A behaviour document for the simulator at start (see docs/SIMULATOR.md); None = its defaults.
     simulator_behaviour: Path | None = None
-    # Set to use an external PostgreSQL instead of the order service's embedded one.
-    database_url: str | None = None
+    # A PostgreSQL server both services use, each in a database of its own made fresh for this stack;
+    # None = the stack starts a throwaway server (CHECKOUT_STACK_PG_URL names an external one).
+    postgres: ServerUrl | None = None
     extra_env: dict[str, str] = field(default_factory=dict)
     order_service_args: tuple[str, ...] = ()
 
@@ -45,6 +52,10 @@ class Stack:
     def __init__(self, options: StackOptions) -> None:
         self.options = options
         self.services: dict[str, ServiceProcess] = {}
+        self.own_postgres: PostgresServer | None = None
+        self.postgres: ServerUrl | None = options.postgres or _external_postgres()
+        # Database name per service: one server for the stack, a database each (docs/DECISIONS.md).
+        self.databases: dict[str, str] = {}
 
     def __enter__(self) -> Stack:
         try:
@@ -75,10 +86,28 @@ class Stack:
         missing = [f"{p.relative_to(REPO)} (build: {hint})" for p, hint in BUILD_HINT.items() if not p.exists()]
         if missing:
             raise StartupError("not built: " + "; ".join(missing))
+        self.start_postgres()
         self.start_simulator()
         self.start_gateway()
         self.start_order_service()
         self.wait_healthy()
+
+    def start_postgres(self) -> ServerUrl:
+        """The one PostgreSQL of the stack, and a fresh database per service on it."""
+        if self.postgres is None:
+            self.own_postgres = PostgresServer.throwaway().start()
+            self.postgres = self.own_postgres.url
+        suffix = f"{os.getpid()}_{next(_STACKS)}"
+        for service in ("gateway", "orders"):
+            name = f"{service}_{suffix}"
+            create_database(self.postgres, name)
+            self.databases[service] = name
+        return self.postgres
+
+    def database_url(self, service: str) -> str:
+        """The libpq URL of `gateway` or `orders`, this stack's database of that service."""
+        assert self.postgres is not None, "start_postgres() first"
+        return self.postgres.database(self.databases[service])
 
     def start_simulator(self, port: int = 0) -> ServiceProcess:
         argv = [sys.executable, "-m", "tools.simulator", "--host", HOST, "--port", str(port)]
@@ -87,15 +116,16 @@ class Stack:
             argv += ["--behaviour", str(self.options.simulator_behaviour)]
         return self._start("simulator", argv)
 
-    def start_gateway(self, port: int = 0) -> ServiceProcess:
+    def start_gateway(self, port: int = 0, name: str = "gateway") -> ServiceProcess:
+        """A gateway replica (`gateway`, or e.g. `gateway-2` sharing the same database)."""
         argv = ["java", "-jar", str(GATEWAY_JAR), "--host", HOST, "--port", str(port)]
         argv += ["--provider-url", self.simulator.url, *self._config_args()]
-        return self._start("gateway", argv)
+        return self._start(name, argv, database="gateway")
 
     def start_order_service(self) -> ServiceProcess:
         argv = ["node", str(ORDER_SERVICE_JS), "--host", HOST, "--port", "0"]
         argv += ["--gateway-url", self.gateway.url, *self._config_args(), *self.options.order_service_args]
-        return self._start("order-service", argv)
+        return self._start("order-service", argv, database="orders")
 
     def restart_simulator(self) -> ServiceProcess:
         """Stop the simulator (if it still runs) and start a new one on the same port, so the gateway
@@ -104,19 +134,33 @@ class Stack:
         self.simulator.stop()
         return self.start_simulator(port)
 
-    def restart_gateway(self) -> ServiceProcess:
-        """Stop the gateway (if it still runs) and start a new one on the same port, so the order
-        service keeps its gateway URL; waits until it answers /health."""
-        port = self.gateway.port
-        self.gateway.stop()
-        restarted = self.start_gateway(port)
+    def restart_gateway(self, *, kill: bool = False, name: str = "gateway") -> ServiceProcess:
+        """Stop the gateway (if it still runs; SIGKILL when `kill`) and start a new one on the same port and
+        database, so the order service keeps its gateway URL; waits until it answers /health."""
+        port = self.services[name].port
+        self._halt(name, kill)
+        restarted = self.start_gateway(port, name)
         self.wait_healthy()
         return restarted
+
+    def restart_order_service(self, *, kill: bool = False) -> ServiceProcess:
+        """Stop the order service (SIGKILL when `kill`) and start a new one on the same database."""
+        self._halt("order-service", kill)
+        restarted = self.start_order_service()
+        self.wait_healthy()
+        return restarted
+
+    def _halt(self, name: str, kill: bool) -> None:
+        service = self.services[name]
+        if kill:
+            service.signal(signal.SIGKILL)
+            service.popen.wait(timeout=10)
+        service.stop()
 
     def wait_healthy(self, timeout_s: float = 60.0) -> dict[str, dict[str, Any]]:
         """Poll every service's /health until each answers 200; returns the last bodies."""
         deadline = time.monotonic() + timeout_s
-        pending = [name for name in ("gateway", "order-service") if name in self.services]
+        pending = [name for name in self.services if name != "simulator"]
         bodies: dict[str, dict[str, Any]] = {}
         with httpx.Client(timeout=5.0) as client:
             while pending:
@@ -152,6 +196,8 @@ class Stack:
         """
         for name in reversed(list(self.services)):
             self.services[name].stop()
+        if self.own_postgres is not None:
+            self.own_postgres.stop()
 
     def leftovers(self) -> list[str]:
         """What this stack left behind after `stop()`: a process still running or a port still bound."""
@@ -159,21 +205,44 @@ class Stack:
         for name, service in self.services.items():
             if service.port and _port_bound(service.host, service.port):
                 found.append(f"{name}'s port {service.port} is still bound")
+        if self.own_postgres is not None and (self.own_postgres.running or _port_bound(HOST, self.own_postgres.port)):
+            found.append(f"postgres (port {self.own_postgres.port}) still runs")
         return found
 
     def _config_args(self) -> list[str]:
         return ["--config", str(self.options.config_path), "--reload-interval-ms", str(self.options.reload_interval_ms)]
 
-    def _start(self, name: str, argv: list[str]) -> ServiceProcess:
+    def _start(self, name: str, argv: list[str], database: str | None = None) -> ServiceProcess:
         env = dict(os.environ)
         env.pop("CHECKOUT_CONFIG", None)  # the explicit --config wins anyway; don't leak a caller's choice
-        if self.options.database_url is not None and name == "order-service":
-            env["DATABASE_URL"] = self.options.database_url
+        if database is not None:
+            env["DATABASE_URL"] = self.database_url(database)
+            # A database made for this stack alone: the service says so loudly at start.
+            env["CHECKOUT_DB_THROWAWAY"] = "1"
         env.update(self.options.extra_env)
         log_path = self.options.workdir / f"{name}.log"
         service = ServiceProcess.start(name, argv, log_path, env=env, cwd=REPO)
         self.services[name] = service
         return service
+
+
+def create_database(server: ServerUrl, name: str) -> None:
+    with psycopg.connect(server.database("postgres"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # a name of ours, never user input
+
+
+def _external_postgres() -> ServerUrl | None:
+    """CHECKOUT_STACK_PG_URL=postgresql://postgres@HOST:PORT runs every stack on that server instead."""
+    url = os.environ.get("CHECKOUT_STACK_PG_URL")
+    if not url:
+        return None
+    parsed = urlsplit(url)
+    return ServerUrl(
+        parsed.hostname or HOST,
+        parsed.port or 5432,
+        unquote(parsed.username or "postgres"),
+        unquote(parsed.password) if parsed.password else None,
+    )
 
 
 def _port_bound(host: str, port: int) -> bool:
