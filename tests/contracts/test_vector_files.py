@@ -103,11 +103,13 @@ def test_there_are_enough_vectors() -> None:
 
 
 def test_settings_are_valid_config_fragments() -> None:
+    call_keys = ("timeout_ms", "deadline_ms", "provider_expected_p99_ms", "answer_margin_ms")
     fragments = {
         "backoff": [((), ("retry",))],
         "breaker": [((), ("circuit_breaker",))],
         "budget": [((), ("retry_budget",))],
-        "call": [((key,), (key,)) for key in ("retry", "circuit_breaker", "retry_budget")],
+        "deadline": [((key,), (key,)) for key in ("timeout_ms", "deadline_ms", "min_deadline_ms", "answer_margin_ms")],
+        "call": [((key,), (key,)) for key in (*call_keys, "retry", "circuit_breaker", "retry_budget")],
     }
     errors = []
     for path, vector in _vectors():

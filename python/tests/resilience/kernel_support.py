@@ -26,6 +26,8 @@ BUDGET = RetryBudgetSettings(max_tokens=10, token_ratio=0.1)
 class Settings:
     timeout_ms: int = 20000
     deadline_ms: int = 70000
+    provider_expected_p99_ms: int = 19000
+    answer_margin_ms: int = 500
     retry: RetrySettings = RETRY
 
 

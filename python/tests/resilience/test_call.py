@@ -11,6 +11,8 @@ from kernel_support import BREAKER, Classifier, Kit, Settings, UpstreamError, br
 from checkout_payments.config import load_config
 from checkout_payments.resilience import (
     DEADLINE_HEADER,
+    Attempt,
+    AttemptVerdict,
     BreakerState,
     CircuitBreaker,
     CircuitOpenError,
@@ -28,14 +30,15 @@ from checkout_payments.resilience import (
 REPO = Path(__file__).resolve().parents[3]
 
 
-def test_each_attempt_gets_its_number_and_timeout_also_as_the_deadline_header() -> None:
+def test_each_attempt_gets_its_number_timeout_and_the_timeout_less_the_margin_as_its_header() -> None:
     kit = Kit()
     script = kit.script((20000, "ok"), (100, "ok"))
     result = kit.sync().call(script, deadline_at=30000)
     assert result.error_class is None
     assert result.value == "ok"
-    assert [(a.number, a.timeout_ms) for a in script.seen] == [(1, 20000), (2, 7750)]
-    assert script.seen[1].headers == {DEADLINE_HEADER: "7750"}
+    assert [(a.number, a.timeout_ms, a.deadline_header_ms) for a in script.seen] == [(1, 20000, 19500), (2, 7750, 7250)]
+    assert script.seen[1].headers == {DEADLINE_HEADER: "7250"}
+    assert Attempt(1, 300).headers == {DEADLINE_HEADER: "300"}
     # The second attempt's timeout was cut by the deadline: 30000 − (20000 + 2250).
     assert result.sleeps_ms == (2250,)
 
@@ -57,19 +60,74 @@ def test_a_delay_the_deadline_refuses_costs_its_draw_but_no_sleep() -> None:
     assert (result.attempts, result.sleeps_ms, kit.draws.used, kit.time.now) == (1, (), 1, 1000)
 
 
-def test_a_timeout_cut_by_the_deadline_counts_as_a_failure_but_ends_deadline_exceeded() -> None:
+def test_a_timeout_cut_below_the_evidence_threshold_is_ignored_and_ends_deadline_exceeded() -> None:
     kit = Kit(breaker=CircuitBreaker(breaker_settings(failure_threshold=1)))
     result = kit.sync().call(kit.script((60000, "ok")), deadline_at=5000)
     assert result.error_class is ErrorClass.DEADLINE_EXCEEDED
     assert kit.time.now == 5000
+    # 5000 ms < min(timeout_ms 20000, provider_expected_p99_ms 19000): no evidence against the upstream.
+    assert kit.breaker.state == "closed"
+    assert kit.budget.tokens_milli == 10000
+
+
+def test_a_timeout_cut_at_or_above_the_evidence_threshold_counts_as_a_failure() -> None:
+    kit = Kit(
+        breaker=CircuitBreaker(breaker_settings(failure_threshold=1)), settings=Settings(provider_expected_p99_ms=5000)
+    )
+    result = kit.sync().call(kit.script((60000, "ok")), deadline_at=5000)
+    assert result.error_class is ErrorClass.DEADLINE_EXCEEDED
     assert kit.breaker.state == "open"
     assert kit.budget.tokens_milli == 9000
 
 
-def test_an_uncut_timeout_stays_a_timeout() -> None:
+def test_a_quick_timeout_answer_inside_a_cut_attempt_is_a_timeout_an_origin_retries() -> None:
+    # Before the fix Python ended this call DEADLINE_EXCEEDED after one attempt (TS and Java retried).
+    kit = Kit()
+    script = kit.script((100, UpstreamError(ErrorClass.TIMEOUT)), (200, "ok"))
+    result = kit.sync().call(script, deadline_at=15000)
+    assert (result.error_class, result.attempts, result.sleeps_ms) == (None, 2, (2250,))
+    assert [a.timeout_ms for a in script.seen] == [15000, 12650]
+    assert kit.budget.tokens_milli == 9100
+
+
+def test_a_verdict_saying_timed_out_is_a_timeout_that_ran_out_whatever_the_clock() -> None:
+    class Flagging(Classifier):
+        def classify_error(self, error: Exception) -> AttemptVerdict | None:
+            return AttemptVerdict(ErrorClass.TIMEOUT, timed_out=True)
+
+    kit = Kit(breaker=CircuitBreaker(breaker_settings(failure_threshold=1)))
+    loop = ResilientCall(
+        kit.settings,
+        Role.ORIGIN,
+        kit.breaker,
+        kit.budget,
+        Flagging(),
+        clock=kit.time.clock,
+        rand=kit.draws,
+        sleep=kit.time.sleep,
+    )
+    result = loop.call(kit.script((10, TimeoutError())), deadline_at=5000)
+    assert (result.error_class, result.attempts, kit.draws.used) == (ErrorClass.DEADLINE_EXCEEDED, 1, 0)
+    assert (kit.breaker.state, kit.budget.tokens_milli) == ("closed", 10000)
+    with pytest.raises(ValueError, match="timed_out is true with error_class CONNECTION"):
+        AttemptVerdict(ErrorClass.CONNECTION, timed_out=True)
+
+
+def test_an_attempt_within_the_answer_margin_asks_the_breaker_nothing() -> None:
+    kit = Kit(breaker=CircuitBreaker(breaker_settings(failure_threshold=1)))
+    kit.breaker.allow(0).record(Outcome.FAILURE, 0)
+    kit.time.now = BREAKER.recovery_timeout_ms
+    result = kit.sync().call(kit.script(), deadline_at=kit.time.now + 500)
+    assert (result.error_class, result.attempts) == (ErrorClass.DEADLINE_EXCEEDED, 0)
+    assert (kit.breaker.state, kit.breaker.generation) == ("open", 1)
+
+
+def test_a_relay_attempt_gets_the_remaining_deadline_and_an_uncut_hang_stays_a_timeout() -> None:
     kit = Kit(role=Role.RELAY)
-    result = kit.sync().call(kit.script((20000, "ok")))
-    assert (result.error_class, result.attempts, kit.time.now) == (ErrorClass.TIMEOUT, 1, 20000)
+    script = kit.script((70000, "ok"))
+    result = kit.sync().call(script)
+    assert (result.error_class, result.attempts, kit.time.now) == (ErrorClass.TIMEOUT, 1, 70000)
+    assert script.seen[0].timeout_ms == 70000
 
 
 def test_an_error_body_saying_not_retryable_ends_the_call() -> None:

@@ -8,8 +8,11 @@ from checkout_payments.resilience import (
     DeadlineExceededError,
     ErrorClass,
     ResilienceError,
+    Role,
+    attempt_cap_ms,
     attempt_timeout_ms,
     deadline_from_header,
+    deadline_header_ms,
     sleep_allowed,
 )
 
@@ -45,3 +48,34 @@ def test_an_attempt_without_time_left_is_refused_with_a_typed_error() -> None:
 def test_a_sleep_must_end_strictly_before_the_deadline() -> None:
     assert sleep_allowed(0, 999, 1000)
     assert not sleep_allowed(0, 1000, 1000)
+
+
+def test_a_header_below_the_floor_is_an_invalid_request_naming_header_value_and_floor() -> None:
+    with pytest.raises(ResilienceError) as raised:
+        deadline_from_header(0, "0200", 70000, min_deadline_ms=1000)
+    assert raised.value.error_class is ErrorClass.INVALID_REQUEST
+    assert raised.value.http_status == 400
+    assert raised.value.message == (
+        "X-Deadline-Ms is 200 ms, below min_deadline_ms 1000; "
+        "expected at least 1000 ms (or a value <= 0 for a deadline already spent)"
+    )
+    assert deadline_from_header(0, "1000", 70000, 1000) == 1000
+
+
+def test_the_old_three_argument_parse_accepts_every_positive_value() -> None:
+    assert deadline_from_header(0, "1", 70000) == 1
+    with pytest.raises(DeadlineExceededError):
+        deadline_from_header(0, "0", 70000, min_deadline_ms=1000)
+
+
+def test_the_cap_is_the_timeout_for_an_origin_and_the_deadline_for_a_relay() -> None:
+    assert attempt_cap_ms(Role.ORIGIN, 20000, 70000) == 20000
+    assert attempt_cap_ms(Role.RELAY, 20000, 70000) == 70000
+
+
+def test_an_attempt_within_the_answer_margin_does_not_start() -> None:
+    assert attempt_timeout_ms(0, 501, 20000, 500) == 501
+    with pytest.raises(DeadlineExceededError) as raised:
+        attempt_timeout_ms(0, 500, 20000, 500)
+    assert "answer_margin_ms 500" in raised.value.message
+    assert deadline_header_ms(501, 500) == 1

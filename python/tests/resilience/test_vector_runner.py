@@ -35,6 +35,8 @@ CALL: dict[str, Any] = {
     "settings": {
         "timeout_ms": 20000,
         "deadline_ms": 70000,
+        "provider_expected_p99_ms": 19000,
+        "answer_margin_ms": 500,
         "retry": BACKOFF["settings"],
         "circuit_breaker": {
             "enabled": True,
@@ -53,6 +55,8 @@ CALL: dict[str, Any] = {
             "expect": {
                 "result": "success",
                 "attempts": 2,
+                "attempt_timeouts_ms": [20000, 20000],
+                "deadline_headers_ms": [19500, 19500],
                 "sleeps_ms": [2250],
                 "end_ms": 2400,
                 "breaker_state": "closed",
@@ -105,10 +109,11 @@ def test_integers_are_compared_as_integers() -> None:
         ("cases.0.expect.delay", 1, "unknown expect field 'delay'"),
         ("settings.max_attempts", 0, "settings: 1 validation error"),
         ("calls.0.attempts.0.result", "SLOW", "'SLOW' is not a valid ErrorClass"),
+        ("settings.answer_margin_ms", ..., "settings: missing answer_margin_ms"),
     ],
 )
 def test_an_unknown_topic_field_or_value_fails_the_vector(path: str, value: Any, problem: str) -> None:
-    vector = CALL if path.startswith("calls") else BACKOFF
+    vector = CALL if path.startswith(("calls", "settings.answer_margin_ms")) else BACKOFF
     [mismatch] = run_vector(changed(vector, path, value))
     assert mismatch.startswith("malformed vector:")
     assert problem in mismatch
@@ -123,6 +128,12 @@ def test_a_listed_attempt_left_unused_fails_the_vector() -> None:
     extra = {"duration_ms": 1, "result": "success"}
     vector = changed(CALL, "calls.0.attempts", [*CALL["calls"][0]["attempts"], extra])
     assert run_vector(vector) == ["call 1 (start 0): the kernel ran 2 of the 3 listed attempts"]
+
+
+def test_a_wrong_deadline_header_is_named_with_both_values() -> None:
+    assert run_vector(changed(CALL, "calls.0.expect.deadline_headers_ms", [20000, 19500])) == [
+        "call 1 (start 0): deadline_headers_ms is [19500, 19500], expected [20000, 19500]"
+    ]
 
 
 def test_running_out_of_draws_fails_the_vector() -> None:

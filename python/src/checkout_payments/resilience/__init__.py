@@ -18,8 +18,10 @@ from checkout_payments.resilience.call import (
 )
 from checkout_payments.resilience.deadline import (
     DEADLINE_HEADER,
+    attempt_cap_ms,
     attempt_timeout_ms,
     deadline_from_header,
+    deadline_header_ms,
     sleep_allowed,
 )
 from checkout_payments.resilience.decision import Decision, decide
@@ -57,9 +59,11 @@ __all__ = [
     "RetryBudgetExhaustedError",
     "Role",
     "Transition",
+    "attempt_cap_ms",
     "attempt_timeout_ms",
     "backoff_delay_ms",
     "deadline_from_header",
+    "deadline_header_ms",
     "decide",
     "is_retried",
     "sleep_allowed",

@@ -1,130 +1,40 @@
 """One call, step by step (config/SEMANTICS.md §8): deadline ⊃ retry ⊃ breaker ⊃ attempt timeout.
 
 The loop is tenacity's `Retrying` (sync) or `AsyncRetrying` (async), driven by three kernel
-strategies. tenacity ≥ 8.3 runs `wait` before `stop`, so a draw inside `wait` would be spent even
-when the call then stops; instead the `retry` predicate, which runs first, makes the whole step 4–9
-decision once per finished attempt (`decision.decide`), and `wait`, `stop` and `sleep` only read it.
+strategies (strategies.py) that make the step 4–9 decision once per finished attempt
+(`decision.decide`). The attempt types live in attempt.py and are re-exported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast
+from typing import Generic, TypeVar
 
-from tenacity import AsyncRetrying, RetryCallState, Retrying
-from tenacity.retry import retry_base
-from tenacity.stop import stop_base
-from tenacity.wait import wait_base
+from tenacity import AsyncRetrying, Retrying
 
-from checkout_payments.generated.timeout_config import RetrySettings
+from checkout_payments.resilience.attempt import Attempt, AttemptVerdict, CallResult, CallSettings, Classifier
 from checkout_payments.resilience.breaker import CircuitBreaker, Permit
 from checkout_payments.resilience.budget import RetryBudget
-from checkout_payments.resilience.deadline import DEADLINE_HEADER, attempt_timeout_ms
+from checkout_payments.resilience.deadline import attempt_cap_ms, attempt_timeout_ms, deadline_header_ms
 from checkout_payments.resilience.decision import Decision, decide
-from checkout_payments.resilience.errors import (
-    CircuitOpenError,
-    DeadlineExceededError,
-    HalfOpenLimitError,
-    ResilienceError,
-    RetryBudgetExhaustedError,
-)
+from checkout_payments.resilience.errors import CircuitOpenError, ResilienceError
 from checkout_payments.resilience.role import Role
+from checkout_payments.resilience.strategies import RETRY, STOP, WAIT
 from checkout_payments.resilience.taxonomy import ErrorClass, Outcome
+
+# Re-exported: the attempt types were defined here first.
+__all__ = [
+    "AsyncResilientCall",
+    "Attempt",
+    "AttemptVerdict",
+    "CallResult",
+    "CallSettings",
+    "Classifier",
+    "ResilientCall",
+]
 
 _SUCCESS, _IGNORED = Outcome.SUCCESS, Outcome.IGNORED
 T = TypeVar("T")
-T_contra = TypeVar("T_contra", contravariant=True)
-
-
-class Attempt(NamedTuple):
-    """What one attempt gets: its number (1 = the first) and its timeout, which is also its X-Deadline-Ms."""
-
-    number: int
-    timeout_ms: int
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """The headers every outgoing request of this attempt sets."""
-        return {DEADLINE_HEADER: str(self.timeout_ms)}
-
-
-@dataclass(frozen=True, slots=True)
-class AttemptVerdict:
-    """How an attempt ended: `error_class` None for success; `downstream_retryable` from the error body, if any."""
-
-    error_class: ErrorClass | None = None
-    downstream_retryable: bool | None = None
-
-
-class Classifier(Protocol[T_contra]):
-    """Tells the loop how an attempt ended, from what the attempt returned or raised."""
-
-    def classify_result(self, result: T_contra) -> AttemptVerdict:
-        """A returned result: success, DECLINED, or an error answer's class."""
-        ...
-
-    def classify_error(self, error: Exception) -> AttemptVerdict | None:
-        """A raised exception's class; None for one that is no attempt outcome (a bug): the call re-raises it."""
-        ...
-
-
-class CallSettings(Protocol):
-    """The settings one call reads; the generated `PaymentSettings` is one."""
-
-    @property
-    def timeout_ms(self) -> int: ...
-
-    @property
-    def deadline_ms(self) -> int: ...
-
-    @property
-    def retry(self) -> RetrySettings: ...
-
-
-@dataclass(frozen=True)
-class CallResult(Generic[T]):
-    """How a call ended: `error_class` None for success (DECLINED is an answer too), the attempts run
-    (an allow the breaker rejected is none), the backoff sleeps taken, and the last attempt's result
-    or exception. `retry_after_ms` is set when the breaker rejected the call."""
-
-    error_class: ErrorClass | None
-    attempts: int
-    sleeps_ms: tuple[int, ...]
-    value: T | None = None
-    error: Exception | None = None
-    retry_after_ms: int | None = None
-
-    @property
-    def outcome(self) -> str:
-        """`success` or the class: the label logs and metrics use."""
-        return "success" if self.error_class is None else self.error_class.value
-
-    @property
-    def retryable(self) -> bool:
-        """Whether this service's caller may retry: never, once this loop ran (§7)."""
-        return False
-
-    def unwrap(self) -> T:
-        """The answer (success or DECLINED) the last attempt returned; otherwise raises `to_error()`."""
-        if self.error_class in (None, ErrorClass.DECLINED) and self.error is None:
-            # An answer is whatever the operation returned, None included.
-            return cast(T, self.value)
-        raise self.to_error() from self.error
-
-    def to_error(self) -> ResilienceError:
-        """The typed error of an end that is no answer, with `retryable` false and this result as `call`."""
-        error_class = self.error_class or ErrorClass.INTERNAL
-        text = f"after {self.attempts} attempt(s) and {len(self.sleeps_ms)} backoff sleep(s)"
-        if error_class is ErrorClass.CIRCUIT_OPEN:
-            return CircuitOpenError(self.retry_after_ms, f"circuit breaker is open {text}", call=self)
-        if error_class is ErrorClass.HALF_OPEN_LIMIT:
-            return HalfOpenLimitError(f"half-open trial slots are taken {text}", call=self)
-        if error_class is ErrorClass.DEADLINE_EXCEEDED:
-            return DeadlineExceededError(f"the deadline left no time for another attempt {text}", call=self)
-        if error_class is ErrorClass.RETRY_BUDGET_EXHAUSTED:
-            return RetryBudgetExhaustedError(f"the retry budget refused a retry {text}", call=self)
-        return ResilienceError(error_class, f"the call ended {error_class} {text}", False, call=self)
 
 
 class _Run(Generic[T]):
@@ -141,6 +51,7 @@ class _Run(Generic[T]):
         "loop",
         "retry_after_ms",
         "sleeps",
+        "started_at",
         "value",
     )
 
@@ -155,55 +66,21 @@ class _Run(Generic[T]):
         self.ended_with: ErrorClass | None = None
         self.downstream_retryable: bool | None = None
         self.ended_at = 0
+        # When the attempt in progress started: an attempt that took its whole timeout ran out (§5).
+        self.started_at = 0
         self.value: T | None = None
         self.error: Exception | None = None
         self.retry_after_ms: int | None = None
+
+    def decide(self) -> Decision:
+        """Steps 4–9 for the attempt that just ended (asked once per attempt: it may draw)."""
+        return self.loop.decide(self)
 
     def result(self) -> CallResult[T]:
         assert self.decision is not None
         return CallResult(
             self.decision.ends_with, self.attempts, tuple(self.sleeps), self.value, self.error, self.retry_after_ms
         )
-
-
-def _run_of(retry_state: RetryCallState) -> _Run[Any]:
-    run: _Run[Any] = retry_state.args[0]
-    return run
-
-
-class _RetryAsDecided(retry_base):
-    """tenacity's retry predicate, which runs first after each attempt: the one place the decision is made."""
-
-    def __call__(self, retry_state: RetryCallState) -> bool:
-        run = _run_of(retry_state)
-        if run.decision is None:
-            outcome = retry_state.outcome
-            if outcome is not None and outcome.failed:
-                # An exception no classifier knows: no decision to make, tenacity re-raises it.
-                return False
-            run.decision = run.loop.decide(run)
-        return run.decision.retries
-
-
-class _WaitAsDecided(wait_base):
-    """The decided delay, in the seconds tenacity counts in (the loop sleeps the exact integer ms)."""
-
-    def __call__(self, retry_state: RetryCallState) -> float:
-        decision = _run_of(retry_state).decision
-        return 0.0 if decision is None or decision.delay_ms is None else decision.delay_ms / 1000
-
-
-class _StopAsDecided(stop_base):
-    """Stops when the decision ends the call; reached only after the predicate asked for a retry."""
-
-    def __call__(self, retry_state: RetryCallState) -> bool:
-        decision = _run_of(retry_state).decision
-        return decision is None or not decision.retries
-
-
-RETRY = _RetryAsDecided()
-WAIT = _WaitAsDecided()
-STOP = _StopAsDecided()
 
 
 class _CallLoop(Generic[T]):
@@ -235,8 +112,12 @@ class _CallLoop(Generic[T]):
         """Steps 1–2: the attempt's timeout and the breaker's permit; None when the call ends here."""
         run.decision = None
         now = self._clock()
+        settings = self.settings
+        margin = settings.answer_margin_ms
         try:
-            timeout = attempt_timeout_ms(now, run.deadline_at, self.settings.timeout_ms)
+            cap = attempt_cap_ms(self.role, settings.timeout_ms, settings.deadline_ms)
+            # At most answer_margin_ms left: the attempt does not start, and asks the breaker nothing.
+            timeout = attempt_timeout_ms(now, run.deadline_at, cap, margin)
             permit = self.breaker.allow(now)
         except ResilienceError as rejection:
             if isinstance(rejection, CircuitOpenError):
@@ -244,8 +125,9 @@ class _CallLoop(Generic[T]):
             run.decision = Decision(None, rejection.error_class)
             return None
         run.attempts += 1
+        run.started_at = now
         run.value, run.error = None, None
-        return Attempt(run.attempts, timeout), permit
+        return Attempt(run.attempts, timeout, deadline_header_ms(timeout, margin)), permit
 
     def _answered(self, run: _Run[T], attempt: Attempt, permit: Permit, value: T) -> None:
         run.value = value
@@ -264,19 +146,31 @@ class _CallLoop(Generic[T]):
         permit.record(Outcome.IGNORED, self._clock())
 
     def _finish(self, run: _Run[T], attempt: Attempt, permit: Permit, verdict: AttemptVerdict) -> None:
-        """Step 3's end: one outcome for the breaker and the budget, and the §5 rule for a cut attempt."""
+        """Step 3's end: one outcome for the breaker and the budget, after §5's evidence rule."""
         error_class = verdict.error_class
         # Classes without a breaker outcome (a bug, a database class) still give the permit back.
         outcome = _SUCCESS if error_class is None else (error_class.breaker or _IGNORED)
-        if error_class is ErrorClass.TIMEOUT and attempt.timeout_ms < self.settings.timeout_ms:
-            # The upstream did not answer in time, so the breaker and budget count a failure (or a
-            # gateway whose deadline is its caller's timeout would never open); but the deadline cut
-            # that time short and none is left, so the call ends DEADLINE_EXCEEDED.
-            error_class = ErrorClass.DEADLINE_EXCEEDED
         now = self._clock()
+        if self._ran_out(run, attempt, verdict, now):
+            # No answer in time. Evidence against the upstream only if it had at least the time it is
+            # expected to need; a shorter attempt, cut by a caller's deadline, proves nothing (and so
+            # a caller's short deadline cannot open the shared breaker). Cut, it ends the call: the
+            # deadline has come. An upstream's quick TIMEOUT answer is not this: it is an answer.
+            settings = self.settings
+            threshold = min(settings.timeout_ms, settings.provider_expected_p99_ms)
+            outcome = Outcome.FAILURE if attempt.timeout_ms >= threshold else _IGNORED
+            if attempt.timeout_ms < attempt_cap_ms(self.role, settings.timeout_ms, settings.deadline_ms):
+                error_class = ErrorClass.DEADLINE_EXCEEDED
         permit.record(outcome, now)
         self.budget.record(outcome)
         run.ended_with, run.downstream_retryable, run.ended_at = error_class, verdict.downstream_retryable, now
+
+    @staticmethod
+    def _ran_out(run: _Run[T], attempt: Attempt, verdict: AttemptVerdict, now: int) -> bool:
+        """Whether the attempt's own timeout ran out: the classifier says so, or a TIMEOUT took it all."""
+        if verdict.error_class is not ErrorClass.TIMEOUT:
+            return False
+        return verdict.timed_out or now - run.started_at >= attempt.timeout_ms
 
     def decide(self, run: _Run[T]) -> Decision:
         """Steps 4–9 for the attempt that just ended."""

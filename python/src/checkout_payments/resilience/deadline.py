@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from checkout_payments.resilience.errors import DeadlineExceededError, ResilienceError
+from checkout_payments.resilience.role import Role
 from checkout_payments.resilience.taxonomy import ErrorClass
 
 DEADLINE_HEADER = "X-Deadline-Ms"
@@ -13,23 +14,42 @@ DEADLINE_HEADER = "X-Deadline-Ms"
 _HEADER_SYNTAX = re.compile(r"-?[0-9]{1,10}")
 
 
-def attempt_timeout_ms(now: int, deadline_at: int, timeout_ms: int) -> int:
-    """The next attempt's timeout: `timeout_ms`, cut to what is left before the deadline.
+def attempt_cap_ms(role: Role, timeout_ms: int, deadline_ms: int) -> int:
+    """The most one attempt may take: `timeout_ms` for an origin, `deadline_ms` for a relay, whose
+    upstream runs its own retries inside the time it is given (SEMANTICS.md §5, §7)."""
+    return timeout_ms if role is Role.ORIGIN else deadline_ms
 
-    Raises `DeadlineExceededError` when nothing is left: the attempt does not start.
+
+def attempt_timeout_ms(now: int, deadline_at: int, timeout_ms: int, answer_margin_ms: int = 0) -> int:
+    """The next attempt's timeout: `timeout_ms` (the cap, see `attempt_cap_ms`), cut to what is left
+    before the deadline.
+
+    Raises `DeadlineExceededError` when that is at most `answer_margin_ms` (by default 0: nothing
+    left): the attempt does not start, since its `X-Deadline-Ms` would leave the upstream no time.
     """
     remaining = deadline_at - now
     if remaining <= 0:
         raise DeadlineExceededError(f"no time left for an attempt: the deadline passed {-remaining} ms ago")
-    return min(timeout_ms, remaining)
+    timeout = min(timeout_ms, remaining)
+    if timeout <= answer_margin_ms:
+        raise DeadlineExceededError(
+            f"an attempt would get {timeout} ms, not more than answer_margin_ms {answer_margin_ms}: it does not start"
+        )
+    return timeout
 
 
-def deadline_from_header(arrival: int, header: str | None, deadline_ms: int) -> int:
+def deadline_header_ms(timeout_ms: int, answer_margin_ms: int) -> int:
+    """The `X-Deadline-Ms` an attempt of `timeout_ms` sends: the answer needs `answer_margin_ms` to travel back."""
+    return timeout_ms - answer_margin_ms
+
+
+def deadline_from_header(arrival: int, header: str | None, deadline_ms: int, min_deadline_ms: int = 1) -> int:
     """`deadline_at` of a request that arrived at `arrival` with `X-Deadline-Ms: header` (None: no header).
 
     The header is the caller's wait for this request, capped by this service's own `deadline_ms`.
-    Raises `ResilienceError(INVALID_REQUEST)` for a malformed header and `DeadlineExceededError` for a
-    value ≤ 0, before any work is done.
+    Raises `ResilienceError(INVALID_REQUEST)` for a malformed header or a value in
+    `1 .. min_deadline_ms - 1` (pass `payment.min_deadline_ms`; the default 1 refuses none), and
+    `DeadlineExceededError` for a value ≤ 0, before any work is done.
     """
     if header is None:
         return arrival + deadline_ms
@@ -42,7 +62,17 @@ def deadline_from_header(arrival: int, header: str | None, deadline_ms: int) -> 
     wait = int(header)
     if wait <= 0:
         raise DeadlineExceededError(f"{DEADLINE_HEADER} is {header}: the caller has stopped waiting")
+    if wait < min_deadline_ms:
+        raise ResilienceError(ErrorClass.INVALID_REQUEST, _below_floor_message(wait, min_deadline_ms))
     return arrival + min(wait, deadline_ms)
+
+
+def _below_floor_message(wait: int, min_deadline_ms: int) -> str:
+    """The INVALID_REQUEST message of a header value below the floor (the same text in every language)."""
+    return (
+        f"{DEADLINE_HEADER} is {wait} ms, below min_deadline_ms {min_deadline_ms}; "
+        f"expected at least {min_deadline_ms} ms (or a value <= 0 for a deadline already spent)"
+    )
 
 
 def sleep_allowed(now: int, delay: int, deadline_at: int) -> bool:

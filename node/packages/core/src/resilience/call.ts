@@ -2,14 +2,18 @@ import type { PaymentSettings } from "../generated/index.js";
 import { backoffDelayMs } from "./backoff.js";
 import type { CircuitBreaker, Permit } from "./breaker.js";
 import type { RetryBudget } from "./budget.js";
-import { attemptTimeoutMs, sleepAllowed } from "./deadline.js";
+import { attemptCapMs, attemptTimeoutMs, deadlineHeaderMs, sleepAllowed } from "./deadline.js";
 import { ResilienceError } from "./errors.js";
 import { ERROR_CLASSES, isRetried, type ErrorClass, type Outcome, type Role } from "./taxonomy.js";
 
-/** What one attempt is given: its number (1 = first) and its timeout, also the `X-Deadline-Ms` value. */
+/**
+ * What one attempt is given: its number (1 = first), its timeout (wait that long for the answer) and
+ * the `X-Deadline-Ms` value it sends, `timeoutMs − answer_margin_ms` (SEMANTICS.md §5).
+ */
 export interface AttemptContext {
   readonly attempt: number;
   readonly timeoutMs: number;
+  readonly deadlineHeaderMs: number;
 }
 
 /** How an attempt ended. */
@@ -25,6 +29,12 @@ export type AttemptVerdict =
       readonly errorClass: ErrorClass;
       /** The `retryable` of the error answer's body; `null` when there was no such body. */
       readonly downstreamRetryable: boolean | null;
+      /**
+       * The attempt's own timeout ran out (no answer in time); only a TIMEOUT can say so. A TIMEOUT
+       * without it counts as timed out when the attempt took its whole timeout, and as the
+       * upstream's TIMEOUT answer otherwise (SEMANTICS.md §5, evidence rule).
+       */
+      readonly timedOut?: boolean;
     };
 
 /** Turns an attempt's value or thrown error into a verdict; the only place that knows the transport. */
@@ -52,7 +62,10 @@ const SUCCESS: AttemptVerdict = Object.freeze({ kind: "success" });
 const DECLINED: AttemptVerdict = Object.freeze({ kind: "declined" });
 
 /** The part of the payment settings one call needs. */
-export type CallSettings = Pick<PaymentSettings, "timeout_ms" | "deadline_ms" | "retry">;
+export type CallSettings = Pick<
+  PaymentSettings,
+  "timeout_ms" | "deadline_ms" | "provider_expected_p99_ms" | "answer_margin_ms" | "retry"
+>;
 
 /** Everything a call depends on, injected: no clock, randomness or timer is read from globals. */
 export interface ResilientCallOptions<T> {
@@ -113,12 +126,17 @@ export class ResilientCall<T> {
       retryable: false,
     });
 
+    const margin = settings.answer_margin_ms;
+    const cap = attemptCapMs(role, settings.timeout_ms, settings.deadline_ms);
+    // §5's evidence rule: an attempt that ran out is a failure only if it had at least this long.
+    const evidenceMs = Math.min(settings.timeout_ms, settings.provider_expected_p99_ms);
     for (let k = 1; ; k++) {
       const startedAt = now();
       let timeoutMs: number;
       let permit: Permit;
       try {
-        timeoutMs = attemptTimeoutMs(startedAt, deadline, settings.timeout_ms);
+        // At most answer_margin_ms left: the attempt does not start, and asks the breaker nothing.
+        timeoutMs = attemptTimeoutMs(startedAt, deadline, cap, margin);
         permit = breaker.allow(startedAt);
       } catch (error) {
         if (error instanceof ResilienceError) {
@@ -129,13 +147,18 @@ export class ResilientCall<T> {
 
       attempts = k;
       try {
-        last = { ok: true, value: await attempt({ attempt: k, timeoutMs }) };
+        const context = { attempt: k, timeoutMs, deadlineHeaderMs: deadlineHeaderMs(timeoutMs, margin) };
+        last = { ok: true, value: await attempt(context) };
       } catch (error) {
         last = { ok: false, error };
       }
       const endedAt = now();
       const verdict = classifier(last);
-      const outcome = outcomeOf(verdict);
+      const ranOut = ranOutOfTime(verdict, endedAt - startedAt, timeoutMs);
+      // No answer in time: evidence against the upstream only if it had the time it is expected to
+      // need; a shorter attempt, cut by a caller's deadline, proves nothing (so a caller's short
+      // deadline cannot open the shared breaker). An upstream's quick TIMEOUT answer is an answer.
+      const outcome = ranOut ? (timeoutMs >= evidenceMs ? "failure" : "ignored") : outcomeOf(verdict);
       permit.record(outcome, endedAt);
       budget.record(outcome);
 
@@ -143,10 +166,8 @@ export class ResilientCall<T> {
         return end(verdict.kind === "success" ? "success" : "DECLINED");
       }
       const errorClass = verdict.errorClass;
-      if (errorClass === "TIMEOUT" && timeoutMs < settings.timeout_ms && endedAt >= deadline) {
-        // §5: the deadline cut this attempt and it ran out. The upstream still did not answer in
-        // time (a failure, recorded above, or a gateway cutting every hang short would never
-        // open its breaker), but the call ends because its caller's time is up.
+      if (ranOut && timeoutMs < cap) {
+        // The deadline cut this attempt and it ran out: the call's time is up.
         return end("DEADLINE_EXCEEDED");
       }
       if (!isRetried(errorClass, role, verdict.downstreamRetryable) || k >= settings.retry.max_attempts) {
@@ -163,6 +184,14 @@ export class ResilientCall<T> {
       sleepsMs.push(delay);
     }
   }
+}
+
+// Whether the attempt's own timeout ran out: the classifier says so, or a TIMEOUT took it all.
+function ranOutOfTime(verdict: AttemptVerdict, elapsedMs: number, timeoutMs: number): boolean {
+  if (verdict.kind !== "error" || verdict.errorClass !== "TIMEOUT") {
+    return false;
+  }
+  return verdict.timedOut === true || elapsedMs >= timeoutMs;
 }
 
 // Classes without a breaker outcome (database and internal ones) never come from an upstream

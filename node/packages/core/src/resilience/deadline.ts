@@ -1,6 +1,7 @@
 // The deadline rules of SEMANTICS.md §5. Every quantity is integer milliseconds of the caller's
 // monotonic clock, except the header, which is relative so that no two clocks are ever compared.
 import { DeadlineExceededError, ResilienceError } from "./errors.js";
+import type { Role } from "./taxonomy.js";
 
 /** Carries the milliseconds the caller will wait for this request (the attempt's timeout). */
 export const DEADLINE_HEADER = "X-Deadline-Ms";
@@ -10,15 +11,36 @@ export const DEADLINE_HEADER = "X-Deadline-Ms";
 const HEADER_VALUE = /^-?[0-9]{1,10}$/;
 
 /**
- * The timeout of an attempt starting at `now`: `min(timeoutMs, deadlineAt − now)`. Throws
- * `DeadlineExceededError` when that is ≤ 0, for then the attempt must not start.
+ * The most one attempt may take: `timeoutMs` for an origin, `deadlineMs` for a relay, whose upstream
+ * runs its own retries inside the time it is given (SEMANTICS.md §5, §7).
  */
-export function attemptTimeoutMs(now: number, deadlineAt: number, timeoutMs: number): number {
+export function attemptCapMs(role: Role, timeoutMs: number, deadlineMs: number): number {
+  return role === "origin" ? timeoutMs : deadlineMs;
+}
+
+/**
+ * The timeout of an attempt starting at `now`: `min(timeoutMs, deadlineAt − now)`, `timeoutMs` being
+ * the cap (see `attemptCapMs`). Throws `DeadlineExceededError` when that is ≤ `answerMarginMs` (by
+ * default 0: nothing left), for then the attempt must not start: its `X-Deadline-Ms` would leave the
+ * upstream no time.
+ */
+export function attemptTimeoutMs(now: number, deadlineAt: number, timeoutMs: number, answerMarginMs = 0): number {
   const remaining = deadlineAt - now;
   if (remaining <= 0) {
     throw new DeadlineExceededError(`the deadline passed ${-remaining} ms ago; no attempt starts`);
   }
-  return Math.min(timeoutMs, remaining);
+  const timeout = Math.min(timeoutMs, remaining);
+  if (timeout <= answerMarginMs) {
+    throw new DeadlineExceededError(
+      `an attempt would get ${timeout} ms, not more than answer_margin_ms ${answerMarginMs}: it does not start`,
+    );
+  }
+  return timeout;
+}
+
+/** The `X-Deadline-Ms` an attempt of `timeoutMs` sends: the answer needs `answerMarginMs` to travel back. */
+export function deadlineHeaderMs(timeoutMs: number, answerMarginMs: number): number {
+  return timeoutMs - answerMarginMs;
 }
 
 /**
@@ -26,9 +48,15 @@ export function attemptTimeoutMs(now: number, deadlineAt: number, timeoutMs: num
  * as received, `null`/`undefined` when absent): `arrival + min(header, deadlineMs)`.
  *
  * Throws `ResilienceError` INVALID_REQUEST when the header is not a base-10 integer of at most 10
- * digits, and `DeadlineExceededError` when its value is ≤ 0 (the work must not start).
+ * digits or its value is in `1 .. minDeadlineMs − 1` (pass `payment.min_deadline_ms`; the default 1
+ * refuses none), and `DeadlineExceededError` when its value is ≤ 0 (the work must not start).
  */
-export function deadlineFromHeader(arrival: number, header: string | null | undefined, deadlineMs: number): number {
+export function deadlineFromHeader(
+  arrival: number,
+  header: string | null | undefined,
+  deadlineMs: number,
+  minDeadlineMs = 1,
+): number {
   if (header === null || header === undefined) {
     return arrival + deadlineMs;
   }
@@ -41,6 +69,13 @@ export function deadlineFromHeader(arrival: number, header: string | null | unde
   const wait = Number(header);
   if (wait <= 0) {
     throw new DeadlineExceededError(`${DEADLINE_HEADER} is ${header}: the caller has stopped waiting`);
+  }
+  if (wait < minDeadlineMs) {
+    throw new ResilienceError(
+      "INVALID_REQUEST",
+      `${DEADLINE_HEADER} is ${wait} ms, below min_deadline_ms ${minDeadlineMs}; ` +
+        `expected at least ${minDeadlineMs} ms (or a value <= 0 for a deadline already spent)`,
+    );
   }
   return arrival + Math.min(wait, deadlineMs);
 }

@@ -11,7 +11,14 @@ export {
 export { backoffDelayMs } from "./backoff.js";
 export { BREAKER_STATES, CircuitBreaker, Permit, type BreakerState, type Transition } from "./breaker.js";
 export { RetryBudget } from "./budget.js";
-export { DEADLINE_HEADER, attemptTimeoutMs, deadlineFromHeader, sleepAllowed } from "./deadline.js";
+export {
+  DEADLINE_HEADER,
+  attemptCapMs,
+  attemptTimeoutMs,
+  deadlineFromHeader,
+  deadlineHeaderMs,
+  sleepAllowed,
+} from "./deadline.js";
 export { ResilientCall, defaultClassifier } from "./call.js";
 export type {
   Attempt,

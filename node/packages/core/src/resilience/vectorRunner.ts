@@ -1,25 +1,33 @@
 // Runs one conformance vector of tests/contracts/{backoff,breaker,budget,deadline,classification,call}/
 // (format: tests/contracts/vector.schema.json, execution: tests/contracts/VECTORS.md) against this
 // kernel. A vector is data: the runner only feeds it to the real kernel and compares.
-import { isDeepStrictEqual } from "node:util";
-
-import type { CircuitBreakerSettings } from "../generated/index.js";
 import { backoffDelayMs } from "./backoff.js";
 import { CircuitBreaker, type Permit, type Transition } from "./breaker.js";
 import { RetryBudget } from "./budget.js";
-import { ResilientCall, type AttemptVerdict } from "./call.js";
-import { attemptTimeoutMs, deadlineFromHeader, sleepAllowed } from "./deadline.js";
+import { attemptCapMs, attemptTimeoutMs, deadlineFromHeader, sleepAllowed } from "./deadline.js";
 import { CircuitOpenError, ResilienceError } from "./errors.js";
+import { ERROR_CLASSES, isRetried } from "./taxonomy.js";
+import { runCall } from "./vectorCall.js";
 import {
-  ERROR_CLASSES,
-  isErrorClass,
-  isRetried,
-  OUTCOMES,
-  ROLES,
-  type ErrorClass,
-  type Outcome,
-  type Role,
-} from "./taxonomy.js";
+  array,
+  breakerSettings,
+  BUDGET_FIELDS,
+  compare,
+  errorClassOf,
+  type Fields,
+  integer,
+  knownFields,
+  number,
+  numbers,
+  object,
+  outcome,
+  RETRY_FIELDS,
+  roleOf,
+  string,
+  VectorFormatError,
+} from "./vectorJson.js";
+
+export { VectorFormatError } from "./vectorJson.js";
 
 /** The six topic folders, in the order SEMANTICS.md defines them. */
 export const VECTOR_TOPICS = Object.freeze([
@@ -33,13 +41,6 @@ export const VECTOR_TOPICS = Object.freeze([
 
 export type VectorTopic = (typeof VECTOR_TOPICS)[number];
 
-/** A vector whose shape this runner cannot execute. */
-export class VectorFormatError extends Error {
-  override readonly name = "VectorFormatError";
-}
-
-type Fields = Readonly<Record<string, unknown>>;
-
 // Every object of a vector is closed: a runner fails on a field it does not know rather than skip it.
 const TOPIC_FIELDS: Readonly<Record<VectorTopic, readonly string[]>> = {
   backoff: ["settings", "cases"],
@@ -49,10 +50,8 @@ const TOPIC_FIELDS: Readonly<Record<VectorTopic, readonly string[]>> = {
   classification: ["cases"],
   call: ["settings", "role", "draws", "calls"],
 };
-const RETRY_FIELDS = ["max_attempts", "base_delay_ms", "backoff_multiplier", "jitter_ms", "max_delay_ms"] as const;
-const BUDGET_FIELDS = ["max_tokens", "token_ratio"] as const;
 const DEADLINE_CASE_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  attempt_timeout: ["op", "now_ms", "deadline_at_ms", "expect"],
+  attempt_timeout: ["op", "role", "now_ms", "deadline_at_ms", "expect"],
   from_header: ["op", "arrival_ms", "header", "expect"],
   sleep_allowed: ["op", "now_ms", "delay_ms", "deadline_at_ms", "expect"],
 };
@@ -194,7 +193,12 @@ function runBudget(vector: Fields): string[] {
 }
 
 function runDeadline(vector: Fields): string[] {
-  const settings = numbers(vector["settings"], "settings", ["timeout_ms", "deadline_ms"] as const);
+  const settings = numbers(vector["settings"], "settings", [
+    "timeout_ms",
+    "deadline_ms",
+    "min_deadline_ms",
+    "answer_margin_ms",
+  ] as const);
   return array(vector["cases"], "cases").flatMap((item, index) => {
     const where = `cases[${index}]`;
     const testCase = object(item, where);
@@ -202,18 +206,26 @@ function runDeadline(vector: Fields): string[] {
     const field = (name: string): number => integer(testCase[name], `${where}.${name}`);
     let actual: Record<string, unknown>;
     switch (testCase["op"]) {
-      case "attempt_timeout":
+      case "attempt_timeout": {
+        const role = testCase["role"] === undefined ? "origin" : roleOf(testCase["role"], `${where}.role`);
+        const cap = attemptCapMs(role, settings.timeout_ms, settings.deadline_ms);
         actual = orError(() => ({
-          timeout_ms: attemptTimeoutMs(field("now_ms"), field("deadline_at_ms"), settings.timeout_ms),
+          timeout_ms: attemptTimeoutMs(field("now_ms"), field("deadline_at_ms"), cap, settings.answer_margin_ms),
         }));
         break;
+      }
       case "from_header": {
         const header = testCase["header"];
         if (header !== null && typeof header !== "string") {
           throw new VectorFormatError(`${where}.header must be a string or null`);
         }
         actual = orError(() => ({
-          deadline_at_ms: deadlineFromHeader(field("arrival_ms"), header, settings.deadline_ms),
+          deadline_at_ms: deadlineFromHeader(
+            field("arrival_ms"),
+            header,
+            settings.deadline_ms,
+            settings.min_deadline_ms,
+          ),
         }));
         break;
       }
@@ -265,244 +277,4 @@ function runClassification(vector: Fields): string[] {
         throw new VectorFormatError(`${where}.op: no classification operation`);
     }
   });
-}
-
-/** The upstream's script for one attempt, and what it answers (VECTORS.md, attempt simulation). */
-interface ScriptedAnswer {
-  readonly result: "success" | ErrorClass;
-  readonly downstreamRetryable: boolean | null;
-}
-
-// Calls of one vector share the clock, the draws, the breaker and the budget; each call runs through
-// the real ResilientCall with a fake clock, a sleep that advances it and a scripted upstream.
-async function runCall(vector: Fields): Promise<string[]> {
-  const settings = object(vector["settings"], "settings", [
-    "timeout_ms",
-    "deadline_ms",
-    "retry",
-    "circuit_breaker",
-    "retry_budget",
-  ]);
-  const role = roleOf(vector["role"], "role");
-  const draws = array(vector["draws"], "draws").map((draw, index) => number(draw, `draws[${index}]`));
-  const mismatches: string[] = [];
-  let clock = 0;
-  let drawsUsed = 0;
-  const breaker = new CircuitBreaker(breakerSettings(settings["circuit_breaker"], "settings.circuit_breaker"));
-  const budget = new RetryBudget(numbers(settings["retry_budget"], "settings.retry_budget", BUDGET_FIELDS));
-  const call = new ResilientCall<ScriptedAnswer>({
-    settings: {
-      timeout_ms: integer(settings["timeout_ms"], "settings.timeout_ms"),
-      deadline_ms: integer(settings["deadline_ms"], "settings.deadline_ms"),
-      retry: numbers(settings["retry"], "settings.retry", RETRY_FIELDS),
-    },
-    role,
-    breaker,
-    budget,
-    classifier: (settled) => (settled.ok ? verdictOf(settled.value) : INTERNAL),
-    now: () => clock,
-    random: () => {
-      const draw = draws[drawsUsed];
-      drawsUsed += 1;
-      if (draw === undefined) {
-        mismatches.push(`draw ${drawsUsed} was taken but the vector lists only ${draws.length}`);
-        return 0;
-      }
-      return draw;
-    },
-    sleep: (ms) => {
-      clock += ms;
-      return Promise.resolve();
-    },
-  });
-
-  for (const [index, item] of array(vector["calls"], "calls").entries()) {
-    const where = `calls[${index}]`;
-    const scripted = object(item, where, ["start_ms", "deadline_at_ms", "attempts", "expect"]);
-    const script = array(scripted["attempts"], `${where}.attempts`).map((attempt, k) =>
-      scriptedAttempt(attempt, `${where}.attempts[${k}]`),
-    );
-    clock = integer(scripted["start_ms"], `${where}.start_ms`);
-    const deadlineAt = scripted["deadline_at_ms"];
-    const result = await call.run(
-      ({ attempt, timeoutMs }) => {
-        const step = script[attempt - 1];
-        if (step === undefined) {
-          mismatches.push(`${where}: attempt ${attempt} ran but the vector scripts only ${script.length}`);
-          return Promise.reject(new Error("unscripted attempt"));
-        }
-        // An answer must arrive strictly before the timeout; otherwise the timeout fires first.
-        if (step.durationMs >= timeoutMs) {
-          clock += timeoutMs;
-          return Promise.resolve(TIMED_OUT);
-        }
-        clock += step.durationMs;
-        return Promise.resolve(step.answer);
-      },
-      deadlineAt === undefined ? undefined : integer(deadlineAt, `${where}.deadline_at_ms`),
-    );
-    if (result.attempts < script.length) {
-      mismatches.push(`${where}: the vector scripts ${script.length} attempts but only ${result.attempts} ran`);
-    }
-    mismatches.push(
-      ...compare(where, scripted["expect"], {
-        result: result.result,
-        attempts: result.attempts,
-        sleeps_ms: result.sleepsMs,
-        end_ms: clock,
-        breaker_state: breaker.state,
-        breaker_generation: breaker.generation,
-        tokens_milli: budget.tokensMilli,
-        draws_used: drawsUsed,
-      }),
-    );
-  }
-  return mismatches;
-}
-
-const INTERNAL: AttemptVerdict = { kind: "error", errorClass: "INTERNAL", downstreamRetryable: null };
-const TIMED_OUT: ScriptedAnswer = { result: "TIMEOUT", downstreamRetryable: null };
-
-function scriptedAttempt(
-  value: unknown,
-  where: string,
-): { readonly durationMs: number; readonly answer: ScriptedAnswer } {
-  const step = object(value, where, ["duration_ms", "result", "retryable"]);
-  const durationMs = integer(step["duration_ms"], `${where}.duration_ms`);
-  const result = step["result"];
-  if (result !== "success" && !isErrorClass(result)) {
-    throw new VectorFormatError(`${where}.result ${JSON.stringify(result)} is neither success nor an error class`);
-  }
-  const retryable = step["retryable"];
-  if (retryable !== undefined && typeof retryable !== "boolean") {
-    throw new VectorFormatError(`${where}.retryable must be a boolean`);
-  }
-  return { durationMs, answer: { result, downstreamRetryable: retryable ?? null } };
-}
-
-function verdictOf(answer: ScriptedAnswer): AttemptVerdict {
-  if (answer.result === "success") {
-    return { kind: "success" };
-  }
-  if (answer.result === "DECLINED") {
-    return { kind: "declined" };
-  }
-  return { kind: "error", errorClass: answer.result, downstreamRetryable: answer.downstreamRetryable };
-}
-
-// Compares every member of the expectation with the actual value of the same name, and reports
-// actual members the expectation leaves out (the schema makes each expectation complete).
-function compare(where: string, expect: unknown, actual: Record<string, unknown>): string[] {
-  const expected = object(expect, `${where}.expect`);
-  const mismatches: string[] = [];
-  for (const key of new Set([...Object.keys(expected), ...Object.keys(actual)])) {
-    const want = expected[key];
-    const got = actual[key];
-    if (!isDeepStrictEqual(want, got)) {
-      mismatches.push(`${where}: ${key} expected ${show(want)}, got ${show(got)}`);
-    }
-  }
-  return mismatches;
-}
-
-function show(value: unknown): string {
-  return value === undefined ? "nothing" : JSON.stringify(value);
-}
-
-/** `value` as an object; with `known`, one that has no other member. */
-function object(value: unknown, where: string, known?: readonly string[]): Fields {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new VectorFormatError(`${where} must be an object`);
-  }
-  const unknown = known === undefined ? [] : Object.keys(value).filter((key) => !known.includes(key));
-  if (unknown.length > 0) {
-    throw new VectorFormatError(`${where} has unknown member(s) ${unknown.join(", ")}`);
-  }
-  return value as Fields;
-}
-
-function array(value: unknown, where: string): readonly unknown[] {
-  if (!Array.isArray(value)) {
-    throw new VectorFormatError(`${where} must be an array`);
-  }
-  return value;
-}
-
-function number(value: unknown, where: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw new VectorFormatError(`${where} must be a number`);
-  }
-  return value;
-}
-
-function integer(value: unknown, where: string): number {
-  if (!Number.isSafeInteger(value)) {
-    throw new VectorFormatError(`${where} must be an integer`);
-  }
-  return value as number;
-}
-
-function string(value: unknown, where: string): string {
-  if (typeof value !== "string") {
-    throw new VectorFormatError(`${where} must be a string`);
-  }
-  return value;
-}
-
-function outcome(value: unknown, where: string): Outcome {
-  if (!OUTCOMES.includes(value as Outcome)) {
-    throw new VectorFormatError(`${where} must be one of ${OUTCOMES.join(", ")}`);
-  }
-  return value as Outcome;
-}
-
-function knownFields(
-  table: Readonly<Record<string, readonly string[]>>,
-  op: unknown,
-  where: string,
-  topic: string,
-): readonly string[] {
-  const known = typeof op === "string" && Object.hasOwn(table, op) ? table[op] : undefined;
-  if (known === undefined) {
-    throw new VectorFormatError(`${where} ${JSON.stringify(op)} is not a ${topic} operation`);
-  }
-  return known;
-}
-
-function roleOf(value: unknown, where: string): Role {
-  if (!ROLES.includes(value as Role)) {
-    throw new VectorFormatError(`${where} must be one of ${ROLES.join(", ")}`);
-  }
-  return value as Role;
-}
-
-function errorClassOf(value: unknown, where: string): ErrorClass {
-  if (!isErrorClass(value)) {
-    throw new VectorFormatError(`${where} ${JSON.stringify(value)} is not an error class`);
-  }
-  return value;
-}
-
-function numbers<const K extends string>(
-  value: unknown,
-  where: string,
-  keys: readonly K[],
-  others: readonly string[] = [],
-): Record<K, number> {
-  const fields = object(value, where, [...keys, ...others]);
-  return Object.fromEntries(keys.map((key) => [key, number(fields[key], `${where}.${key}`)])) as Record<K, number>;
-}
-
-function breakerSettings(value: unknown, where: string): CircuitBreakerSettings {
-  const fields = object(value, where);
-  const enabled = fields["enabled"];
-  if (typeof enabled !== "boolean") {
-    throw new VectorFormatError(`${where}.enabled must be a boolean`);
-  }
-  return {
-    enabled,
-    ...numbers(fields, where, ["failure_threshold", "recovery_timeout_ms", "half_open_max_calls"] as const, [
-      "enabled",
-    ]),
-  };
 }

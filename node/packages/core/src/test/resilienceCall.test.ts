@@ -28,16 +28,16 @@ function upstream(clock: FakeClock, script: readonly (string | UpstreamError)[],
 }
 
 describe("ResilientCall", () => {
-  test("each attempt gets its number and its timeout, the one X-Deadline-Ms carries", async () => {
+  test("each attempt gets its number, its timeout and X-Deadline-Ms = timeout - answer_margin_ms", async () => {
     const { call, clock } = fakeCall({ draws: [0.5, 0.5] });
     const { attempt, seen } = upstream(clock, [new UpstreamError("CONNECTION"), new UpstreamError("CONNECTION"), "ok"]);
     const result = await call.run(attempt, 25000);
     assert.equal(result.result, "success");
     assert.deepEqual(result.last, { ok: true, value: "ok" });
     assert.deepEqual(seen, [
-      { attempt: 1, timeoutMs: 20000 },
-      { attempt: 2, timeoutMs: 20000 },
-      { attempt: 3, timeoutMs: 25000 - (100 + 2250 + 100 + 4250) },
+      { attempt: 1, timeoutMs: 20000, deadlineHeaderMs: 19500 },
+      { attempt: 2, timeoutMs: 20000, deadlineHeaderMs: 19500 },
+      { attempt: 3, timeoutMs: 25000 - (100 + 2250 + 100 + 4250), deadlineHeaderMs: 17800 },
     ]);
     assert.deepEqual(result.sleepsMs, [2250, 4250]);
     assert.equal(result.retryable, false);
@@ -76,11 +76,72 @@ describe("ResilientCall", () => {
     assert.deepEqual([result.result, result.attempts, result.last, seen.length], ["CIRCUIT_OPEN", 0, undefined, 0]);
   });
 
-  test("an attempt cut by the deadline that runs out counts as a failure but ends DEADLINE_EXCEEDED", async () => {
-    const { call, clock, budget } = fakeCall({ draws: [] });
+  test("a cut attempt below min(timeout_ms, p99) that runs out is ignored and ends DEADLINE_EXCEEDED", async () => {
+    const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1 });
+    const { call, clock, budget } = fakeCall({ breaker, draws: [] });
     const { attempt } = upstream(clock, [new UpstreamError("TIMEOUT")], 20000);
     const result = await call.run(attempt, 5000);
-    assert.deepEqual([result.result, clock.ms, budget.tokensMilli], ["DEADLINE_EXCEEDED", 5000, 9000]);
+    assert.deepEqual(
+      [result.result, clock.ms, budget.tokensMilli, breaker.state],
+      ["DEADLINE_EXCEEDED", 5000, 10000, "closed"],
+    );
+  });
+
+  test("a cut attempt at or above min(timeout_ms, p99) that runs out is a failure", async () => {
+    const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1 });
+    const { call, clock, budget } = fakeCall({ breaker, settings: { ...CALL, provider_expected_p99_ms: 5000 } });
+    const { attempt } = upstream(clock, [new UpstreamError("TIMEOUT")], 20000);
+    const result = await call.run(attempt, 5000);
+    assert.deepEqual(
+      [result.result, clock.ms, budget.tokensMilli, breaker.state],
+      ["DEADLINE_EXCEEDED", 5000, 9000, "open"],
+    );
+  });
+
+  test("a quick TIMEOUT answer inside a cut attempt is a TIMEOUT that an origin retries", async () => {
+    const { call, clock, budget } = fakeCall({ draws: [0.5] });
+    const { attempt, seen } = upstream(clock, [new UpstreamError("TIMEOUT"), "ok"]);
+    const result = await call.run(attempt, 15000);
+    assert.deepEqual(
+      [result.result, result.attempts, result.sleepsMs, budget.tokensMilli],
+      ["success", 2, [2250], 9100],
+    );
+    assert.deepEqual(seen.map((context) => context.timeoutMs), [15000, 12650]);
+  });
+
+  test("a verdict saying timedOut ran out of time whatever the clock says", async () => {
+    const clock = new FakeClock();
+    const budget = new RetryBudget(BUDGET);
+    const call = new ResilientCall<string>({
+      settings: CALL,
+      role: "origin",
+      breaker: new CircuitBreaker(BREAKER),
+      budget,
+      classifier: () => ({ kind: "error", errorClass: "TIMEOUT", downstreamRetryable: null, timedOut: true }),
+      now: clock.now,
+      random: () => 0.5,
+      sleep: clock.sleep,
+    });
+    const result = await call.run(() => Promise.reject(new Error("aborted")), 5000);
+    assert.deepEqual([result.result, result.attempts, budget.tokensMilli], ["DEADLINE_EXCEEDED", 1, 10000]);
+  });
+
+  test("an attempt with at most answer_margin_ms left does not start and asks the breaker nothing", async () => {
+    const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1 });
+    breaker.allow(0).record("failure", 0);
+    const { call, clock } = fakeCall({ breaker, clock: new FakeClock(60000) });
+    const { attempt, seen } = upstream(clock, ["ok"]);
+    const result = await call.run(attempt, 60500);
+    assert.deepEqual([result.result, result.attempts, seen.length], ["DEADLINE_EXCEEDED", 0, 0]);
+    assert.deepEqual([breaker.state, breaker.generation], ["open", 1]);
+  });
+
+  test("a relay's attempt gets the whole remaining deadline, capped by deadline_ms", async () => {
+    const { call, clock } = fakeCall({ role: "relay", clock: new FakeClock(5) });
+    const { attempt, seen } = upstream(clock, ["ok"], 45000);
+    const result = await call.run(attempt, 70000);
+    assert.equal(result.result, "success");
+    assert.deepEqual(seen, [{ attempt: 1, timeoutMs: 69995, deadlineHeaderMs: 69495 }]);
   });
 
   test("a backoff that cannot end before the deadline is not slept; its draw is still taken", async () => {

@@ -8,9 +8,11 @@ import {
   ERROR_CLASSES,
   ResilienceError,
   RetryBudget,
+  attemptCapMs,
   attemptTimeoutMs,
   backoffDelayMs,
   deadlineFromHeader,
+  deadlineHeaderMs,
   isRetried,
   sleepAllowed,
 } from "../index.js";
@@ -106,6 +108,31 @@ describe("deadlines", () => {
     const spent = thrown(() => deadlineFromHeader(0, "-0", 70000));
     assert.ok(spent instanceof DeadlineExceededError);
     assert.equal(spent.httpStatus, 504);
+  });
+
+  test("a header below min_deadline_ms is INVALID_REQUEST naming the header, the value and the floor", () => {
+    const low = thrown(() => deadlineFromHeader(0, "0200", 70000, 1000));
+    assert.ok(low instanceof ResilienceError);
+    assert.equal(low.errorClass, "INVALID_REQUEST");
+    assert.equal(
+      low.message,
+      "INVALID_REQUEST: X-Deadline-Ms is 200 ms, below min_deadline_ms 1000; " +
+        "expected at least 1000 ms (or a value <= 0 for a deadline already spent)",
+    );
+    assert.equal(deadlineFromHeader(0, "1000", 70000, 1000), 1000);
+    // The old three-argument call accepts every positive value.
+    assert.equal(deadlineFromHeader(0, "1", 70000), 1);
+    assert.ok(thrown(() => deadlineFromHeader(0, "0", 70000, 1000)) instanceof DeadlineExceededError);
+  });
+
+  test("the cap is timeout_ms for an origin and deadline_ms for a relay; the margin must be exceeded", () => {
+    assert.equal(attemptCapMs("origin", 20000, 70000), 20000);
+    assert.equal(attemptCapMs("relay", 20000, 70000), 70000);
+    assert.equal(attemptTimeoutMs(0, 501, 20000, 500), 501);
+    const none = thrown(() => attemptTimeoutMs(0, 500, 20000, 500));
+    assert.ok(none instanceof DeadlineExceededError);
+    assert.match(none.message, /answer_margin_ms 500/);
+    assert.equal(deadlineHeaderMs(501, 500), 1);
   });
 
   test("a sleep is allowed only if it ends before the deadline", () => {

@@ -121,6 +121,8 @@ describe("kernel properties", () => {
     const callSettings = fc.record({
       timeout_ms: fc.integer({ min: 1, max: 20000 }),
       deadline_ms: fc.integer({ min: 1, max: 70000 }),
+      provider_expected_p99_ms: fc.integer({ min: 1, max: 20000 }),
+      answer_margin_ms: fc.integer({ min: 1, max: 1000 }),
       retry: retrySettings.map((retry) => ({ ...retry, base_delay_ms: Math.min(retry.base_delay_ms, 5000) })),
     });
     await fc.assert(
@@ -146,9 +148,12 @@ describe("kernel properties", () => {
               return Promise.resolve();
             },
           });
-          const result = await call.run(({ attempt, timeoutMs }) => {
+          const result = await call.run(({ attempt, timeoutMs, deadlineHeaderMs }) => {
             const scripted = script[attempt - 1];
-            assert.ok(scripted !== undefined && timeoutMs > 0);
+            // An attempt starts only with more than the answer margin, and its header keeps that margin.
+            assert.ok(scripted !== undefined && timeoutMs > settings.answer_margin_ms);
+            assert.equal(timeoutMs, Math.min(settings.timeout_ms, deadlineAt - clock));
+            assert.equal(deadlineHeaderMs, timeoutMs - settings.answer_margin_ms);
             clock += Math.min(scripted.durationMs, timeoutMs);
             const { errorClass } = scripted;
             const verdict: AttemptVerdict =

@@ -75,7 +75,7 @@ describe("runVector", () => {
         id: "deadline-op",
         description: "an op no runner knows",
         topic: "deadline",
-        settings: { timeout_ms: 1, deadline_ms: 1 },
+        settings: { timeout_ms: 1, deadline_ms: 1, min_deadline_ms: 1, answer_margin_ms: 1 },
         cases: [{ op: "remaining", expect: {} }],
       }),
       ['malformed vector: cases[0].op "remaining" is not a deadline operation'],
@@ -102,6 +102,8 @@ describe("runVector", () => {
       settings: {
         timeout_ms: 20000,
         deadline_ms: 70000,
+        provider_expected_p99_ms: 19000,
+        answer_margin_ms: 500,
         retry: BACKOFF.settings,
         circuit_breaker: { enabled: true, failure_threshold: 5, recovery_timeout_ms: 60000, half_open_max_calls: 3 },
         retry_budget: { max_tokens: 10, token_ratio: 0.1 },
@@ -115,6 +117,8 @@ describe("runVector", () => {
           expect: {
             result: "CONNECTION",
             attempts: 1,
+            attempt_timeouts_ms: [20000],
+            deadline_headers_ms: [19500],
             sleeps_ms: [],
             end_ms: 10,
             breaker_state: "closed",
@@ -132,6 +136,8 @@ describe("runVector", () => {
           expect: {
             result: "success",
             attempts: 1,
+            attempt_timeouts_ms: [20000],
+            deadline_headers_ms: [19500],
             sleeps_ms: [],
             end_ms: 110,
             breaker_state: "closed",
@@ -145,5 +151,43 @@ describe("runVector", () => {
     const mismatches = await runVector(call);
     assert.ok(mismatches.includes("calls[0]: attempt 2 ran but the vector scripts only 1"), mismatches.join("\n"));
     assert.ok(mismatches.includes("calls[1]: the vector scripts 2 attempts but only 1 ran"), mismatches.join("\n"));
+  });
+
+  test("a call vector names a wrong X-Deadline-Ms with both values", async () => {
+    const call = {
+      id: "call-header",
+      description: "the header expectation forgets the answer margin",
+      topic: "call",
+      settings: {
+        timeout_ms: 20000,
+        deadline_ms: 70000,
+        provider_expected_p99_ms: 19000,
+        answer_margin_ms: 500,
+        retry: BACKOFF.settings,
+        circuit_breaker: { enabled: true, failure_threshold: 5, recovery_timeout_ms: 60000, half_open_max_calls: 3 },
+        retry_budget: { max_tokens: 10, token_ratio: 0.1 },
+      },
+      role: "origin",
+      draws: [],
+      calls: [
+        {
+          start_ms: 0,
+          attempts: [{ duration_ms: 10, result: "success" }],
+          expect: {
+            result: "success",
+            attempts: 1,
+            attempt_timeouts_ms: [20000],
+            deadline_headers_ms: [20000],
+            sleeps_ms: [],
+            end_ms: 10,
+            breaker_state: "closed",
+            breaker_generation: 0,
+            tokens_milli: 10000,
+            draws_used: 0,
+          },
+        },
+      ],
+    };
+    assert.deepEqual(await runVector(call), ["calls[0]: deadline_headers_ms expected [20000], got [19500]"]);
   });
 });

@@ -25,7 +25,13 @@ export const BREAKER: CircuitBreakerSettings = {
   half_open_max_calls: 3,
 };
 export const BUDGET: RetryBudgetSettings = { max_tokens: 10, token_ratio: 0.1 };
-export const CALL: CallSettings = { timeout_ms: 20000, deadline_ms: 70000, retry: RETRY };
+export const CALL: CallSettings = {
+  timeout_ms: 20000,
+  deadline_ms: 70000,
+  provider_expected_p99_ms: 19000,
+  answer_margin_ms: 500,
+  retry: RETRY,
+};
 
 /** A clock that only moves when told to: by an attempt's duration or a sleep. */
 export class FakeClock {

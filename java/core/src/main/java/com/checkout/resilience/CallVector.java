@@ -79,12 +79,13 @@ final class CallVector {
     static void run(JsonNode vector, List<String> mismatches) {
         fields(vector, "vector", VectorRunner.head("settings", "role", "draws", "calls"), Set.of());
         JsonNode s = object(vector, "settings", "vector");
-        fields(s, "settings", Set.of("timeout_ms", "deadline_ms", "retry", "circuit_breaker",
-                "retry_budget"), Set.of());
-        long timeoutMs = integer(s, "timeout_ms", "settings");
+        fields(s, "settings", Set.of("timeout_ms", "deadline_ms", "provider_expected_p99_ms",
+                "answer_margin_ms", "retry", "circuit_breaker", "retry_budget"), Set.of());
         long deadlineMs = integer(s, "deadline_ms", "settings");
-        // provider_expected_p99_ms only feeds the config lint; the loop never reads it.
-        PaymentSettings settings = new PaymentSettings(timeoutMs, deadlineMs, timeoutMs,
+        // min_deadline_ms is the header parser's; the loop never reads it.
+        PaymentSettings settings = new PaymentSettings(integer(s, "timeout_ms", "settings"),
+                deadlineMs, integer(s, "provider_expected_p99_ms", "settings"), 1,
+                integer(s, "answer_margin_ms", "settings"),
                 VectorRunner.retrySettings(object(s, "retry", "settings"), "settings.retry"),
                 VectorRunner.breakerSettings(object(s, "circuit_breaker", "settings"),
                         "settings.circuit_breaker"),
@@ -122,20 +123,20 @@ final class CallVector {
                     ? integer(call, "deadline_at_ms", where) : start + deadlineMs;
             ArrayNode attempts = array(call, "attempts", where);
             int[] used = {0};
-            Attempt<Answer> upstream = (timeout, k) -> {
+            ObjectNode actual = newObject();
+            ArrayNode timeouts = VectorJson.MAPPER.createArrayNode();
+            ArrayNode headers = VectorJson.MAPPER.createArrayNode();
+            ContextAttempt<Answer> upstream = context -> {
+                int k = context.number();
                 if (k > attempts.size()) {
                     throw new ScriptBroken("the kernel asked for attempt " + k
                             + " but the call lists " + attempts.size());
                 }
-                long expectedTimeout = Math.min(timeoutMs, deadlineAt - world.now);
-                if (timeout != expectedTimeout) {
-                    throw new ScriptBroken("attempt " + k + " got timeout " + timeout
-                            + " ms; expected min(timeout_ms, deadline_at - now) = "
-                            + expectedTimeout);
-                }
                 used[0] = k;
+                timeouts.add(context.timeoutMs());
+                headers.add(context.deadlineHeaderMs());
                 return simulate(attempts.get(k - 1), where + " attempts[" + (k - 1) + "]",
-                        timeout, world);
+                        context.timeoutMs(), world);
             };
             CallResult<Answer> result;
             try {
@@ -151,9 +152,10 @@ final class CallVector {
                 mismatches.add(where + ": the kernel ran " + used[0] + " of the "
                         + attempts.size() + " listed attempts");
             }
-            ObjectNode actual = newObject();
             actual.put("result", result.result());
             actual.put("attempts", result.attempts());
+            actual.set("attempt_timeouts_ms", timeouts);
+            actual.set("deadline_headers_ms", headers);
             ArrayNode sleeps = actual.putArray("sleeps_ms");
             result.sleepsMs().forEach(sleeps::add);
             actual.put("end_ms", world.now);
@@ -185,7 +187,7 @@ final class CallVector {
             return new Answer(result, downstreamRetryable, false);
         }
         // The upstream did not answer in time: the attempt's own timeout fires, and the kernel
-        // decides whether that is TIMEOUT or (the timeout cut by the deadline) DEADLINE_EXCEEDED.
+        // applies the evidence rule (SEMANTICS.md §5) to it.
         world.now += timeout;
         return new Answer(result, downstreamRetryable, true);
     }

@@ -32,7 +32,8 @@ public final class ResilientCall {
     /**
      * The call loop of one call site.
      *
-     * @param settings {@code payment}: timeout_ms, deadline_ms and retry are used here
+     * @param settings {@code payment}: timeout_ms, deadline_ms, provider_expected_p99_ms,
+     *     answer_margin_ms and retry are used here
      * @param role what this call site may retry
      * @param breaker the upstream's breaker, shared by every call to it
      * @param budget the upstream's retry budget, shared by every call to it
@@ -55,22 +56,21 @@ public final class ResilientCall {
      * Runs a call that did not receive a deadline: it gets {@code now + deadline_ms}.
      *
      * @param <T> what the upstream answers
-     * @param attempt runs one attempt
+     * @param attempt runs one attempt, given its timeout and number
      * @param classifier classifies each attempt's end
      * @return how the call ended
      * @throws InterruptedException when the thread is interrupted during an attempt or a sleep
      */
     public <T> CallResult<T> call(Attempt<T> attempt, Classifier<T> classifier)
             throws InterruptedException {
-        long now = nowMillis.getAsLong();
-        return run(attempt, classifier, now + settings.deadlineMs(), now);
+        return call(adapt(attempt), classifier);
     }
 
     /**
      * Runs a call with an absolute deadline (for example from {@link Deadline#fromHeader}).
      *
      * @param <T> what the upstream answers
-     * @param attempt runs one attempt
+     * @param attempt runs one attempt, given its timeout and number
      * @param classifier classifies each attempt's end
      * @param deadlineAtMs the call's deadline on the injected clock
      * @return how the call ended; the breaker and the budget have counted every attempt
@@ -79,22 +79,63 @@ public final class ResilientCall {
      */
     public <T> CallResult<T> call(Attempt<T> attempt, Classifier<T> classifier,
             long deadlineAtMs) throws InterruptedException {
+        return call(adapt(attempt), classifier, deadlineAtMs);
+    }
+
+    /**
+     * Runs a call that did not receive a deadline, each attempt given its whole context.
+     *
+     * @param <T> what the upstream answers
+     * @param attempt runs one attempt; sends {@link AttemptContext#deadlineHeaderMs()}
+     * @param classifier classifies each attempt's end
+     * @return how the call ended
+     * @throws InterruptedException when the thread is interrupted during an attempt or a sleep
+     */
+    public <T> CallResult<T> call(ContextAttempt<T> attempt, Classifier<T> classifier)
+            throws InterruptedException {
+        long now = nowMillis.getAsLong();
+        return run(attempt, classifier, now + settings.deadlineMs(), now);
+    }
+
+    /**
+     * Runs a call with an absolute deadline, each attempt given its whole context.
+     *
+     * @param <T> what the upstream answers
+     * @param attempt runs one attempt; sends {@link AttemptContext#deadlineHeaderMs()}
+     * @param classifier classifies each attempt's end
+     * @param deadlineAtMs the call's deadline on the injected clock
+     * @return how the call ended; the breaker and the budget have counted every attempt
+     * @throws InterruptedException when the thread is interrupted during an attempt or a sleep
+     *     (a running attempt's permit records {@code ignored} first)
+     */
+    public <T> CallResult<T> call(ContextAttempt<T> attempt, Classifier<T> classifier,
+            long deadlineAtMs) throws InterruptedException {
         return run(attempt, classifier, deadlineAtMs, nowMillis.getAsLong());
     }
 
+    private static <T> ContextAttempt<T> adapt(Attempt<T> attempt) {
+        Objects.requireNonNull(attempt, "attempt");
+        return context -> attempt.run(context.timeoutMs(), context.number());
+    }
+
     /** The loop of §8; {@code startMs} is the clock already read for the first attempt. */
-    private <T> CallResult<T> run(Attempt<T> attempt, Classifier<T> classifier,
+    private <T> CallResult<T> run(ContextAttempt<T> attempt, Classifier<T> classifier,
             long deadlineAtMs, long startMs) throws InterruptedException {
         RetrySettings retry = settings.retry();
+        long capMs = Deadline.attemptCapMs(role, settings.timeoutMs(), settings.deadlineMs());
+        long marginMs = settings.answerMarginMs();
         List<Long> sleeps = new ArrayList<>();
         ResilienceException lastError = null;
         for (int k = 1; ; k++) {
             long now = k == 1 ? startMs : nowMillis.getAsLong();
-            long timeout = Deadline.remainingTimeoutMs(now, deadlineAtMs, settings.timeoutMs());
-            if (timeout <= 0) {
-                return failed(new DeadlineExceededException("no time left for attempt " + k
-                        + " at " + now + " ms with the deadline at " + deadlineAtMs + " ms",
-                        lastError), k - 1, sleeps);
+            long timeout = Deadline.remainingTimeoutMs(now, deadlineAtMs, capMs);
+            if (timeout <= marginMs) {
+                // At most answer_margin_ms left: the attempt does not start, and asks the
+                // breaker nothing.
+                return failed(new DeadlineExceededException("no time for attempt " + k + " at "
+                        + now + " ms with the deadline at " + deadlineAtMs + " ms: " + timeout
+                        + " ms left, not more than answer_margin_ms " + marginMs, lastError),
+                        k - 1, sleeps);
             }
             CircuitBreaker.Permit permit;
             try {
@@ -103,9 +144,11 @@ public final class ResilientCall {
                 return failed(rejected, k - 1, sleeps);
             }
 
-            Ended<T> ended = runAttempt(attempt, classifier, permit, timeout, k);
+            AttemptContext context =
+                    new AttemptContext(k, timeout, Deadline.headerMs(timeout, marginMs));
+            Ended<T> ended = runAttempt(attempt, classifier, permit, context, now, capMs);
             ErrorClass errorClass = ended.errorClass();
-            now = nowMillis.getAsLong();
+            now = ended.endedAtMs();
             permit.record(ended.outcome(), now);
             budget.record(ended.outcome());
 
@@ -134,20 +177,22 @@ public final class ResilientCall {
 
     /**
      * How one attempt ended: {@code errorClass} is null for a success; {@code outcome} is what the
-     * breaker and the budget count, which for a deadline-cut hang is not its class's.
+     * breaker and the budget count, which for an attempt that ran out of time is the evidence
+     * rule's, not its class's.
      */
     private record Ended<T>(Classification classification, ErrorClass errorClass,
-            Outcome outcome, T answer, ResilienceException error) {
+            Outcome outcome, T answer, ResilienceException error, long endedAtMs) {
     }
 
-    private <T> Ended<T> runAttempt(Attempt<T> attempt, Classifier<T> classifier,
-            CircuitBreaker.Permit permit, long timeout, int k) throws InterruptedException {
+    private <T> Ended<T> runAttempt(ContextAttempt<T> attempt, Classifier<T> classifier,
+            CircuitBreaker.Permit permit, AttemptContext context, long startedMs, long capMs)
+            throws InterruptedException {
         T answer = null;
         Exception failure = null;
         Classification classification = null;
         try {
             try {
-                answer = attempt.run(timeout, k);
+                answer = attempt.run(context);
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
@@ -163,29 +208,39 @@ public final class ResilientCall {
                 permit.record(Outcome.IGNORED, nowMillis.getAsLong());
             }
         }
+        long endedMs = nowMillis.getAsLong();
+        int k = context.number();
+        long timeout = context.timeoutMs();
         if (classification.isSuccess()) {
-            return new Ended<>(classification, null, Outcome.SUCCESS, answer, null);
+            return new Ended<>(classification, null, Outcome.SUCCESS, answer, null, endedMs);
         }
         ErrorClass errorClass = classification.errorClass().orElseThrow();
         // Classes the table gives no breaker outcome (database classes, INTERNAL) say nothing
         // about this upstream's health.
         Outcome outcome = errorClass.breaker().orElse(Outcome.IGNORED);
         if (errorClass == ErrorClass.DECLINED) {
-            return new Ended<>(classification, errorClass, outcome, answer, null);
+            return new Ended<>(classification, errorClass, outcome, answer, null, endedMs);
         }
-        if (classification.timedOut() && timeout < settings.timeoutMs()) {
-            // §5: the deadline cut this timeout, so the call ends DEADLINE_EXCEEDED; the upstream
-            // still did not answer in time, which the breaker and the budget count as a failure
-            // (else a gateway, whose deadline is its caller's attempt timeout, would never trip).
-            return new Ended<>(classification, ErrorClass.DEADLINE_EXCEEDED, Outcome.FAILURE,
-                    answer, new DeadlineExceededException("attempt " + k
-                            + " got no answer within " + timeout
-                            + " ms, its timeout cut by the deadline", failure));
+        boolean ranOut = errorClass == ErrorClass.TIMEOUT
+                && (classification.timedOut() || endedMs - startedMs >= timeout);
+        if (ranOut) {
+            // §5's evidence rule: no answer in time is evidence against the upstream only if it
+            // had the time it is expected to need; a shorter attempt, cut by a caller's deadline,
+            // proves nothing (so a caller's short deadline cannot open the shared breaker).
+            long evidenceMs = Math.min(settings.timeoutMs(), settings.providerExpectedP99Ms());
+            outcome = timeout >= evidenceMs ? Outcome.FAILURE : Outcome.IGNORED;
+            if (timeout < capMs) {
+                // The deadline cut this attempt and it ran out: the call's time is up.
+                return new Ended<>(classification, ErrorClass.DEADLINE_EXCEEDED, outcome, answer,
+                        new DeadlineExceededException("attempt " + k + " got no answer within "
+                                + timeout + " ms, its timeout cut by the deadline", failure),
+                        endedMs);
+            }
         }
         return new Ended<>(classification, errorClass, outcome, answer,
                 new ResilienceException(errorClass, "attempt " + k + " ended " + classification
-                        + (classification.timedOut() ? " after " + timeout + " ms" : ""), false,
-                        failure));
+                        + (ranOut ? " after " + timeout + " ms" : ""), false, failure),
+                endedMs);
     }
 
     private static <T> CallResult<T> failed(ResilienceException error, int attempts,

@@ -132,9 +132,12 @@ public final class VectorRunner {
     private static void deadline(JsonNode vector, List<String> mismatches) {
         fields(vector, "vector", head("settings", "cases"), Set.of());
         JsonNode settings = object(vector, "settings", "vector");
-        fields(settings, "settings", Set.of("timeout_ms", "deadline_ms"), Set.of());
+        fields(settings, "settings", Set.of("timeout_ms", "deadline_ms", "min_deadline_ms",
+                "answer_margin_ms"), Set.of());
         long timeoutMs = integer(settings, "timeout_ms", "settings");
         long deadlineMs = integer(settings, "deadline_ms", "settings");
+        long minDeadlineMs = integer(settings, "min_deadline_ms", "settings");
+        long marginMs = integer(settings, "answer_margin_ms", "settings");
         int i = 0;
         for (JsonNode c : array(vector, "cases", "vector")) {
             String where = "cases[" + i++ + "]";
@@ -142,11 +145,15 @@ public final class VectorRunner {
             ObjectNode actual = newObject();
             switch (op) {
                 case "attempt_timeout" -> {
-                    fields(c, where, Set.of("op", "now_ms", "deadline_at_ms", "expect"), Set.of());
+                    fields(c, where, Set.of("op", "now_ms", "deadline_at_ms", "expect"),
+                            Set.of("role"));
+                    long capMs = Deadline.attemptCapMs(c.has("role")
+                            ? role(text(c, "role", where), where) : Role.ORIGIN, timeoutMs,
+                            deadlineMs);
                     try {
                         actual.put("timeout_ms", Deadline.attemptTimeoutMs(
                                 integer(c, "now_ms", where), integer(c, "deadline_at_ms", where),
-                                timeoutMs));
+                                capMs, marginMs));
                     } catch (ResilienceException e) {
                         actual.put("error", e.errorClass().name());
                     }
@@ -161,7 +168,8 @@ public final class VectorRunner {
                     try {
                         actual.put("deadline_at_ms", Deadline.fromHeader(
                                 integer(c, "arrival_ms", where),
-                                header.isNull() ? null : header.textValue(), deadlineMs));
+                                header.isNull() ? null : header.textValue(), deadlineMs,
+                                minDeadlineMs));
                     } catch (ResilienceException e) {
                         actual.put("error", e.errorClass().name());
                     }
@@ -176,6 +184,14 @@ public final class VectorRunner {
             }
             VectorJson.diff(where + " (" + op + ")", object(c, "expect", where), actual,
                     mismatches);
+        }
+    }
+
+    static Role role(String wireName, String where) {
+        try {
+            return Role.fromWireName(wireName);
+        } catch (IllegalArgumentException e) {
+            throw new VectorJson.Malformed(where, e.getMessage());
         }
     }
 
@@ -202,12 +218,7 @@ public final class VectorRunner {
                     fields(c, where, Set.of("op", "error_class", "role", "downstream_retryable",
                             "expect"), Set.of());
                     ErrorClass errorClass = enumValue(ErrorClass.class, c, "error_class", where);
-                    Role role;
-                    try {
-                        role = Role.fromWireName(text(c, "role", where));
-                    } catch (IllegalArgumentException e) {
-                        throw new VectorJson.Malformed(where, e.getMessage());
-                    }
+                    Role role = role(text(c, "role", where), where);
                     JsonNode body = c.get("downstream_retryable");
                     if (!body.isNull() && !body.isBoolean()) {
                         throw new VectorJson.Malformed(where, "downstream_retryable is " + body

@@ -55,4 +55,34 @@ class DeadlineTest {
         assertTrue(Deadline.sleepAllowed(65999, 4000, 70000));
         assertFalse(Deadline.sleepAllowed(66000, 4000, 70000));
     }
+
+    @Test
+    void headerBelowTheFloorIsAnInvalidRequestNamingHeaderValueAndFloor() {
+        ResilienceException e = assertThrows(ResilienceException.class,
+                () -> Deadline.fromHeader(0, "0200", 70000, 1000));
+        assertEquals(ErrorClass.INVALID_REQUEST, e.errorClass());
+        assertEquals("INVALID_REQUEST: X-Deadline-Ms is 200 ms, below min_deadline_ms 1000; "
+                + "expected at least 1000 ms (or a value <= 0 for a deadline already spent)",
+                e.getMessage());
+        assertEquals(1000, Deadline.fromHeader(0, "1000", 70000, 1000));
+        assertThrows(DeadlineExceededException.class,
+                () -> Deadline.fromHeader(0, "0", 70000, 1000));
+        // The three-argument parse the gateway calls today accepts every positive value.
+        assertEquals(1, Deadline.fromHeader(0, "1", 70000));
+    }
+
+    @Test
+    void capIsTheTimeoutForAnOriginAndTheDeadlineForARelay() {
+        assertEquals(20000, Deadline.attemptCapMs(Role.ORIGIN, 20000, 70000));
+        assertEquals(70000, Deadline.attemptCapMs(Role.RELAY, 20000, 70000));
+    }
+
+    @Test
+    void attemptWithinTheAnswerMarginDoesNotStart() {
+        assertEquals(501, Deadline.attemptTimeoutMs(0, 501, 20000, 500));
+        DeadlineExceededException e = assertThrows(DeadlineExceededException.class,
+                () -> Deadline.attemptTimeoutMs(0, 500, 20000, 500));
+        assertTrue(e.getMessage().contains("answer_margin_ms 500"), e.getMessage());
+        assertEquals(1, Deadline.headerMs(501, 500));
+    }
 }

@@ -11,7 +11,7 @@ final class TestSettings {
     static final CircuitBreakerSettings BREAKER = new CircuitBreakerSettings(true, 5, 60000, 3);
     static final RetryBudgetSettings BUDGET = new RetryBudgetSettings(10, 0.1);
     static final PaymentSettings PAYMENT =
-            new PaymentSettings(20000, 70000, 15000, RETRY, BREAKER, BUDGET);
+            new PaymentSettings(20000, 70000, 15000, 1000, 500, RETRY, BREAKER, BUDGET);
 
     private TestSettings() {}
 
@@ -19,7 +19,13 @@ final class TestSettings {
         return new CircuitBreakerSettings(true, threshold, recoveryMs, halfOpenMaxCalls);
     }
 
+    /** The incident-fix payment settings with another provider p99 (the evidence threshold). */
+    static PaymentSettings withP99(long providerExpectedP99Ms) {
+        return new PaymentSettings(20000, 70000, providerExpectedP99Ms, 1000, 500, RETRY, BREAKER,
+                BUDGET);
+    }
+
     static PaymentSettings payment(RetrySettings retry, CircuitBreakerSettings breaker) {
-        return new PaymentSettings(20000, 70000, 15000, retry, breaker, BUDGET);
+        return new PaymentSettings(20000, 70000, 15000, 1000, 500, retry, breaker, BUDGET);
     }
 }
