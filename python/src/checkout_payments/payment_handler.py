@@ -4,9 +4,10 @@ Configure it with $PAYMENT_GATEWAY_URL (the gateway's base URL) and the config a
 resolves it ($CHECKOUT_CONFIG, or config/timeout.json bundled next to the code); $LOG_LEVEL (default
 INFO) for the JSON logs. Nothing is ever raised to the Lambda runtime: every event gets an answer.
 
-- HTTP: 200 authorised or declined; 202 `{"status": "unknown" | "pending", "idempotency_key"}` when
-  the outcome is unknown or time ran short; 400/405/413 for a bad request (naming the field);
-  409/422, 502, 503 for failures, per the error taxonomy; 500 when the container cannot serve.
+- HTTP: 200 authorised or declined; 202 `{"status": "unknown", "idempotency_key"}` when the payment
+  may have been charged (reconcile with `GET /payments/{key}`); 503 `{"status": "failed"}` (+ Retry-After
+  when known) when nothing was charged and the same Idempotency-Key may pass later; 400/405/413 for a
+  bad request (naming the field); 409/422 for a key conflict; 500 when the container cannot serve.
 - SQS: `{"batchItemFailures": [...]}` — see `checkout_payments.lambda_.sqs`.
 
 The Idempotency-Key is the request's header (HTTP), the body's `idempotency_key` or the message's

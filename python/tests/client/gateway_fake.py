@@ -4,8 +4,11 @@ It follows the gateway's published API — every answer it gives and every reque
 against java/gateway/src/main/resources/openapi.json (`contract_violations`) — and by default behaves
 like the gateway: validates, authorises (a token containing "decline" is declined), keeps one record
 per Idempotency-Key (same payload → the first answer again, other payload → 422, in flight → 409),
-and answers `GET /payments/{key}`. A test scripts the next answers exactly where it needs a fault:
-a delay, a status and body, a hang until the client leaves, or a dropped connection.
+and answers `GET /payments/{key}`. As the gateway's payment outcome rule says, a `failed` answer
+(scripted with `"status": "failed"`: breaker open, load shed, …) charged nothing and is no final
+record: the key keeps its payload (another body → 422) and the same body runs the payment again.
+A test scripts the next answers exactly where it needs a fault: a delay, a status and body, a hang
+until the client leaves, or a dropped connection.
 """
 
 from __future__ import annotations
@@ -17,74 +20,19 @@ import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from gateway_contract import Contract, Seen, Step, error_answer, error_body
+from short_config import SHORT
 
-REPO = Path(__file__).resolve().parents[3]
-OPENAPI = REPO / "java" / "gateway" / "src" / "main" / "resources" / "openapi.json"
-_OPENAPI_URI = "urn:checkout:gateway-openapi"
+__all__ = ["Contract", "FakeGateway", "Seen", "Step", "error_body"]
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")
 _DEADLINE = re.compile(r"-?[0-9]{1,10}")
 # A hanging request gives up after this long even if its client never leaves (no test waits for it).
 _HOLD_CAP_S = 10.0
 _POLL_S = 0.005
-
-
-class Contract:
-    """The gateway's OpenAPI schemas, as JSON Schema 2020-12 validators."""
-
-    def __init__(self, path: Path = OPENAPI) -> None:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        resource = Resource.from_contents(document, default_specification=DRAFT202012)
-        self._registry: Registry[Any] = Registry().with_resource(_OPENAPI_URI, resource)
-        self._validators: dict[str, Draft202012Validator] = {}
-
-    def violations(self, schema: str, instance: Any) -> list[str]:
-        validator = self._validators.get(schema)
-        if validator is None:
-            ref = {"$ref": f"{_OPENAPI_URI}#/components/schemas/{schema}"}
-            validator = Draft202012Validator(ref, registry=self._registry)
-            self._validators[schema] = validator
-        return [f"{schema}{error.json_path[1:]}: {error.message}" for error in validator.iter_errors(instance)]
-
-
-@dataclass(frozen=True)
-class Step:
-    """What the fake does with the next scripted request.
-
-    `status`/`body`/`headers`: the answer (a 200 without a body is the default authorisation).
-    `charge`: record the payment as authorised first, so `GET /payments/{key}` finds it after a
-    fault. `delay_ms`: wait before answering. `hang`: never answer; hold until the client leaves.
-    `drop`: close the connection without an answer. `off_contract`: the body breaks the API on purpose.
-    """
-
-    status: int = 200
-    body: dict[str, Any] | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    charge: bool = False
-    delay_ms: int = 0
-    hang: bool = False
-    drop: bool = False
-    off_contract: bool = False
-
-
-@dataclass(frozen=True)
-class Seen:
-    """One request as the fake received it."""
-
-    method: str
-    path: str
-    idempotency_key: str | None
-    deadline_ms: str | None
-    body: Any
-    at: float
-    peer: tuple[str, int] | None = None
 
 
 @dataclass
@@ -98,8 +46,12 @@ class _Record:
 class FakeGateway:
     """Start with `start()` (port 0 picks a free one), stop with `close()`; safe to restart on its port."""
 
-    def __init__(self, port: int = 0, contract: Contract | None = None) -> None:
+    def __init__(
+        self, port: int = 0, contract: Contract | None = None, min_deadline_ms: int = SHORT["payment/min_deadline_ms"]
+    ) -> None:
         self.port = port
+        # The gateway's floor (payment.min_deadline_ms of the shortened config): a lower X-Deadline-Ms is refused.
+        self.min_deadline_ms = min_deadline_ms
         self.contract = contract or Contract()
         self.seen: list[Seen] = []
         self.contract_violations: list[str] = []
@@ -211,7 +163,7 @@ class FakeGateway:
             return await self._scripted(request, step, "PaymentStatus", key, None)
         record = self._records.get(key)
         if record is None:
-            return self._json(_error(404, "NOT_FOUND", f"no payment with idempotency key {key}"), "PaymentStatus")
+            return self._json(error_answer(404, "NOT_FOUND", f"no payment with idempotency key {key}"), "PaymentStatus")
         answer = record.answer or {}
         status_body = {"idempotency_key": key, "status": record.status}
         status_body.update({k: v for k, v in answer.items() if k in ("order_id", "charge_id", "decline_reason")})
@@ -222,6 +174,8 @@ class FakeGateway:
     ) -> web.StreamResponse:
         if step.charge and key is not None and isinstance(body, dict):
             self._charge(key, body)
+        if key is not None and isinstance(body, dict) and isinstance(step.body, dict):
+            self._failed(key, body, step.body)
         if step.drop:
             if request.transport is not None:
                 request.transport.abort()
@@ -236,7 +190,7 @@ class FakeGateway:
             return self._json((paid_status, paid, {**paid_headers, **step.headers}), success_schema)
         answer: dict[str, Any] | None = step.body
         if answer is None and step.status >= 400:
-            answer = _error(step.status, "UPSTREAM_UNAVAILABLE", "scripted")[1]
+            answer = error_answer(step.status, "UPSTREAM_UNAVAILABLE", "scripted")[1]
         if step.off_contract:
             return web.Response(
                 status=step.status,
@@ -260,21 +214,28 @@ class FakeGateway:
 
     def _pay(self, key: str | None, deadline: str | None, body: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
         if key is None or _KEY.fullmatch(key) is None:
-            return _error(400, "INVALID_REQUEST", "Idempotency-Key is required", "/headers/Idempotency-Key")
+            return error_answer(400, "INVALID_REQUEST", "Idempotency-Key is required", "/headers/Idempotency-Key")
         if deadline is not None:
             if _DEADLINE.fullmatch(deadline) is None:
-                return _error(400, "INVALID_REQUEST", "bad X-Deadline-Ms", "/headers/X-Deadline-Ms")
+                return error_answer(400, "INVALID_REQUEST", "bad X-Deadline-Ms", "/headers/X-Deadline-Ms")
             if int(deadline) <= 0:
-                return _error(504, "DEADLINE_EXCEEDED", "the caller stopped waiting", status="failed")
+                return error_answer(504, "DEADLINE_EXCEEDED", "the caller stopped waiting", status="failed")
+            if int(deadline) < self.min_deadline_ms:
+                floor = f"X-Deadline-Ms is {deadline} ms, below min_deadline_ms {self.min_deadline_ms}"
+                return error_answer(400, "INVALID_REQUEST", floor, "/headers/X-Deadline-Ms")
         problems = self.contract.violations("PaymentRequest", body)
         if problems:
-            return _error(400, "INVALID_REQUEST", "; ".join(problems), "")
+            return error_answer(400, "INVALID_REQUEST", "; ".join(problems), "")
         record = self._records.get(key)
         if record is not None:
             if record.payload_hash != _hash(body):
-                return _error(422, "IDEMPOTENCY_CONFLICT", f"key {key} was used for another payment")
+                return error_answer(422, "IDEMPOTENCY_CONFLICT", f"key {key} was used for another payment")
+            if record.status == "failed":
+                # Nothing was charged: the same key and body run the payment again.
+                del self._records[key]
+                return self._pay(key, deadline, body)
             if record.answer is None:
-                return _error(409, "IDEMPOTENCY_CONFLICT", f"payment {key} is in flight", status="unknown")
+                return error_answer(409, "IDEMPOTENCY_CONFLICT", f"payment {key} is in flight", status="unknown")
             return record.http_status, record.answer, {"Idempotent-Replayed": "true"}
         record = self._charge(key, body)
         assert record.answer is not None
@@ -282,7 +243,7 @@ class FakeGateway:
 
     def _charge(self, key: str, body: dict[str, Any]) -> _Record:
         existing = self._records.get(key)
-        if existing is not None:
+        if existing is not None and existing.status != "failed":
             return existing
         self._charges += 1
         declined = "decline" in str(body.get("payment_token", ""))
@@ -301,11 +262,18 @@ class FakeGateway:
         self._records[key] = record
         return record
 
+    def _failed(self, key: str, body: dict[str, Any], answer: dict[str, Any]) -> None:
+        """A scripted answer saying `"status": "failed"` leaves a record that keeps the key's payload only."""
+        if answer.get("status") == "failed" and key not in self._records:
+            self._records[key] = _Record(_hash(body), "failed")
+
     def _check_request(self, key: str | None, deadline: str | None, body: Any) -> None:
         if key is None or _KEY.fullmatch(key) is None:
             self.contract_violations.append(f"request: Idempotency-Key {key!r} breaks the API")
-        if deadline is None or _DEADLINE.fullmatch(deadline) is None or int(deadline) <= 0:
-            self.contract_violations.append(f"request: X-Deadline-Ms {deadline!r} missing or not positive")
+        if deadline is None or _DEADLINE.fullmatch(deadline) is None or int(deadline) < self.min_deadline_ms:
+            self.contract_violations.append(
+                f"request: X-Deadline-Ms {deadline!r} missing or below min_deadline_ms {self.min_deadline_ms}"
+            )
         self.contract_violations += [f"request: {p}" for p in self.contract.violations("PaymentRequest", body)]
 
     def _json(self, answer: tuple[int, dict[str, Any], dict[str, str]], success_schema: str) -> web.Response:
@@ -313,25 +281,6 @@ class FakeGateway:
         schema = success_schema if status == 200 else "Error"
         self.contract_violations += [f"answer {status}: {p}" for p in self.contract.violations(schema, body)]
         return web.json_response(body, status=status, headers=headers)
-
-
-def error_body(
-    error_class: str, message: str, *, retryable: bool = False, status: str | None = None, pointer: str | None = None
-) -> dict[str, Any]:
-    """The gateway's error body: `{"error": {...}}` plus the payment `status` when it has one."""
-    error: dict[str, Any] = {"class": error_class, "message": message, "retryable": retryable}
-    if pointer is not None:
-        error["details"] = [{"pointer": pointer, "message": message}]
-    body: dict[str, Any] = {"error": error}
-    if status is not None:
-        body["status"] = status
-    return body
-
-
-def _error(
-    http_status: int, error_class: str, message: str, pointer: str | None = None, *, status: str | None = None
-) -> tuple[int, dict[str, Any], dict[str, str]]:
-    return http_status, error_body(error_class, message, status=status, pointer=pointer), {}
 
 
 def _peer(request: web.Request) -> tuple[str, int] | None:

@@ -16,6 +16,9 @@ SHORT: dict[str, Any] = {
     "payment/timeout_ms": 400,
     "payment/deadline_ms": 2000,
     "payment/provider_expected_p99_ms": 300,
+    # floor + margin <= timeout and margin < floor (the lint): a 400 ms attempt sends X-Deadline-Ms 350.
+    "payment/min_deadline_ms": 100,
+    "payment/answer_margin_ms": 50,
     "payment/retry/max_attempts": 3,
     "payment/retry/base_delay_ms": 40,
     "payment/retry/backoff_multiplier": 2.0,

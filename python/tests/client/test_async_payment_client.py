@@ -13,6 +13,7 @@ from prometheus_client import CollectorRegistry
 from checkout_payments.client import (
     AsyncPaymentClient,
     PaymentCircuitOpenError,
+    PaymentDeadlineExceededError,
     PaymentTimeoutError,
     PaymentUpstreamUnavailableError,
 )
@@ -22,17 +23,22 @@ from checkout_payments.resilience import BreakerState
 TOKEN = "tok_visa_4242"
 
 
+def still_clock() -> int:
+    """A clock that does not move: a relay attempt then gets exactly the whole deadline (2000 ms)."""
+    return 1_000_000
+
+
 def test_authorises_and_declines(gateway: FakeGateway, config: LoadedConfig) -> None:
     async def run() -> tuple[str, str, str | None]:
-        async with AsyncPaymentClient(gateway.url, config=config) as client:
+        async with AsyncPaymentClient(gateway.url, config=config, clock=still_clock) as client:
             authorised = await client.pay("order-a1", 1999, "EUR", TOKEN, idempotency_key="idem-async-1")
             declined = await client.pay("order-a2", 1999, "EUR", "tok_decline_9", idempotency_key="idem-async-2")
             return authorised.status, declined.status, declined.decline_reason
 
     assert asyncio.run(run()) == ("authorised", "declined", "insufficient_funds")
     assert [(seen.idempotency_key, seen.deadline_ms) for seen in gateway.posts()] == [
-        ("idem-async-1", "400"),
-        ("idem-async-2", "400"),
+        ("idem-async-1", "1950"),
+        ("idem-async-2", "1950"),
     ]
 
 
@@ -63,7 +69,7 @@ def test_a_timeout_is_unknown_and_get_payment_settles_it(gateway: FakeGateway, c
     gateway.script_post(Step(charge=True, hang=True))
 
     async def run() -> tuple[PaymentTimeoutError, str, float]:
-        async with AsyncPaymentClient(gateway.url, config=config) as client:
+        async with AsyncPaymentClient(gateway.url, config=config, clock=still_clock) as client:
             started = time.monotonic()
             with pytest.raises(PaymentTimeoutError) as raised:
                 await client.pay("order-a4", 100, "EUR", TOKEN, idempotency_key="idem-async-4")
@@ -74,20 +80,22 @@ def test_a_timeout_is_unknown_and_get_payment_settles_it(gateway: FakeGateway, c
     error, settled, waited_ms = asyncio.run(run())
     assert (error.outcome, error.attempts, error.retryable) == ("unknown", 1, True)
     assert settled == "authorised"
-    # One attempt ended by its 400 ms timeout: a retry would add a backoff and another 400 ms.
-    assert 400 <= waited_ms < 2000
+    # One attempt ended by its timeout, the whole 2000 ms deadline: nothing is retried after it.
+    assert 2000 <= waited_ms < 2500
     assert len(gateway.posts()) == 1
 
 
 def test_a_slow_answer_is_cut_at_the_attempt_timeout_as_a_whole(gateway: FakeGateway, config: LoadedConfig) -> None:
-    # The answer comes 600 ms after the attempt's 400 ms: the attempt ends at its timeout, not later.
+    # The answer comes 600 ms after the attempt's 400 ms (a 400 ms deadline): the attempt ends at its
+    # timeout, not later.
     gateway.script_post(Step(delay_ms=1000))
 
     async def run() -> float:
         async with AsyncPaymentClient(gateway.url, config=config) as client:
             started = time.monotonic()
-            with pytest.raises(PaymentTimeoutError):
-                await client.pay("order-a5", 100, "EUR", TOKEN)
+            with pytest.raises(PaymentDeadlineExceededError) as raised:
+                await client.pay("order-a5", 100, "EUR", TOKEN, deadline_ms=400)
+            assert raised.value.outcome == "unknown"
             return (time.monotonic() - started) * 1000
 
     assert 400 <= asyncio.run(run()) < 800

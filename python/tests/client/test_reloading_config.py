@@ -108,7 +108,7 @@ def test_a_lint_error_is_refused_like_a_schema_error(
     source: ReloadingConfig, path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     good = source.current()
-    edit(path, "/payment/timeout_ms", 100)  # below provider_expected_p99_ms: the incident's mistake
+    edit(path, "/payment/timeout_ms", 200)  # below provider_expected_p99_ms (300): the incident's mistake
 
     clock.now += INTERVAL_MS
     assert source.current() is good
@@ -136,14 +136,15 @@ def test_an_invalid_file_at_start_is_refused(path: Path) -> None:
 def test_a_client_call_runs_on_the_config_in_force_when_it_starts(
     make_client: Callable[..., PaymentClient], gateway: FakeGateway, source: ReloadingConfig, path: Path, clock: Any
 ) -> None:
-    client = make_client(gateway.url, config=source)
+    client = make_client(gateway.url, config=source, clock=clock)
     client.pay("order-r1", 100, "EUR", "tok_a")
-    edit(path, "/payment/timeout_ms", 350)
+    edit(path, "/payment/deadline_ms", 1800)
     clock.now += INTERVAL_MS
 
     client.pay("order-r2", 100, "EUR", "tok_b")
 
-    assert [seen.deadline_ms for seen in gateway.posts()] == ["400", "350"]
+    # A relay's attempt gets the whole deadline; its header keeps answer_margin_ms (50) back.
+    assert [seen.deadline_ms for seen in gateway.posts()] == ["1950", "1750"]
     assert client.config.fingerprint == source.fingerprint == load_config(path).fingerprint
 
 
@@ -187,3 +188,45 @@ def test_the_config_info_metric_shows_only_the_config_in_force(
     assert second != first
     assert info("second", second) == 1
     assert info(first_version, first) is None
+
+
+def test_an_edit_with_lint_warnings_is_rejected_and_the_last_good_config_stays(
+    source: ReloadingConfig, path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The case: the replay-only legacy switch must not be turned on in a running client.
+    good = source.current()
+    edit(path, "/order_service/legacy_hold_connection_during_payment", True)
+
+    for _ in range(3):
+        clock.now += INTERVAL_MS
+        assert source.current() is good
+
+    [rejected] = events(caplog, "config_reload_rejected")
+    assert [f["rule"] for f in rejected["findings"]] == ["legacy-hold-connection-off"]
+    assert rejected["findings"][0]["pointer"] == "/order_service/legacy_hold_connection_during_payment"
+    assert rejected["kept_fingerprint"] == scrub(good.fingerprint)
+    assert (source.refusals, source.reloads) == (1, 0)
+    assert events(caplog, "config_reloaded") == []
+
+    edit(path, "/order_service/legacy_hold_connection_during_payment", False)
+    edit(path, "/version", "fixed")
+    clock.now += INTERVAL_MS
+    assert source.current().settings.version == "fixed"
+    assert source.reloads == 1
+
+
+def test_a_config_with_warnings_is_allowed_at_start_and_logged(
+    path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "checkout_payments.client")
+    edit(path, "/payment/retry/jitter_ms", 0)
+
+    source = ReloadingConfig(path, interval_ms=INTERVAL_MS, clock=clock)
+
+    assert source.current().settings.payment.retry.jitter_ms == 0
+    [logged] = events(caplog, "config_loaded_with_warnings")
+    assert [f["rule"] for f in logged["findings"]] == ["retry-jitter-present"]
+    # The file unchanged is no reload and no rejection.
+    clock.now += INTERVAL_MS
+    assert source.current().settings.payment.retry.jitter_ms == 0
+    assert (source.refusals, events(caplog, "config_reload_rejected")) == (0, [])

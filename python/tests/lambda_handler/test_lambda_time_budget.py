@@ -34,11 +34,17 @@ def test_time_running_short_answers_unknown_before_the_context_expires(lambda_en
     assert context.get_remaining_time_in_millis() > 0
 
 
-def test_no_time_left_answers_pending_without_calling_the_gateway(lambda_env: FakeGateway) -> None:
+def test_no_time_left_answers_503_failed_safe_with_the_same_key_without_calling_the_gateway(
+    lambda_env: FakeGateway,
+) -> None:
     response = handler(rest_event(payment(order_id="order-too-late")), WallClockContext(SAFETY_MARGIN_MS - 50))
 
     body = body_of(response)
-    assert (response["statusCode"], body["status"], body["error"]["class"]) == (202, "pending", "DEADLINE_EXCEEDED")
+    assert (response["statusCode"], body["status"], body["error"]["class"]) == (503, "failed", "DEADLINE_EXCEEDED")
+    assert body["error"]["message"].endswith(
+        "nothing was charged; retrying later with the same Idempotency-Key is safe"
+    )
+    assert "Retry-After" not in response["headers"]
     assert lambda_env.posts() == []
 
 

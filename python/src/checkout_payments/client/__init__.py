@@ -2,7 +2,8 @@
 
     with PaymentClient("http://gateway:8080") as client:
         result = client.pay("order-1", 1999, "EUR", token)   # authorised or declined
-    # PaymentError subclasses otherwise; error.outcome == "unknown" → settle with client.get_payment(key)
+    # PaymentError subclasses otherwise. error.safe_to_retry_same_key: nothing was charged, pay again with the
+    # same key (after error.retry_after_ms). error.outcome == "unknown": settle with client.get_payment(key).
 
 Retries only CONNECTION (config/SEMANTICS.md §7); a timeout's outcome is unknown and is settled by
 reconciliation (`get_payment`), never by a second charge. `config=ReloadingConfig(path)` takes up edits
@@ -15,7 +16,6 @@ from checkout_payments.client.errors import (
     PaymentCircuitOpenError,
     PaymentConnectionError,
     PaymentDeadlineExceededError,
-    PaymentDeclinedError,
     PaymentError,
     PaymentHalfOpenLimitError,
     PaymentIdempotencyConflictError,
@@ -31,7 +31,7 @@ from checkout_payments.client.errors import (
 from checkout_payments.client.logs import JsonFormatter, use_json_lines
 from checkout_payments.client.reloading import ReloadingConfig
 from checkout_payments.client.request import Detail, PaymentRequest
-from checkout_payments.client.results import ClientStats, PaymentResult, PaymentStatus
+from checkout_payments.client.results import ClientStats, PaymentDeclinedError, PaymentResult, PaymentStatus
 from checkout_payments.client.sync_client import PaymentClient
 
 __all__ = [

@@ -1,12 +1,19 @@
 """The client's typed errors: one per class of config/SEMANTICS.md §6 it can raise, named after it.
 
-Two facts travel on every error, because they decide what the caller does next:
+Facts that travel on every error, because they decide what the caller does next — the payment outcome
+rule shared with the gateway and the Lambda (docs/PYTHON_CLIENT.md, "The payment outcome rule"):
 - `outcome`: `"unknown"` when an attempt may have reached the gateway without a definitive answer — the
-  payment may have been charged, so never charge again under a new key; settle it with
-  `get_payment(key)` — or `"failed"` when nothing was charged.
-- `retryable`: whether repeating the same payment later with the same `idempotency_key` is safe and
-  may succeed (the gateway then answers the first outcome, or reconciles an unknown one — it never
-  charges twice). This is the caller's question, not §7's: the loop has already retried what it may.
+  payment may have been charged: settle it with `get_payment(key)` (`GET /payments/{key}`), never by
+  paying again under a new key — or `"failed"` when nothing was charged.
+- `safe_to_retry_same_key`: the outcome is `failed` (nothing was charged) and paying again with the
+  same `idempotency_key` and the same request may succeed (after `retry_after_ms`, when given): the
+  gateway keeps no final record of such a payment, so the same key runs it again.
+- `retryable`: whether repeating the same payment later with the same key is safe and may succeed —
+  also true for an unknown outcome (the gateway answers or reconciles the first payment, it never
+  charges twice), where the caller reconciles first. This is the caller's question, not §7's.
+
+Messages and details never carry a card-like number or the call's payment token: they are masked as
+the logs are (`client/masking.py`), whatever the gateway's own words were.
 """
 
 from __future__ import annotations
@@ -15,11 +22,11 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from checkout_payments.client.masking import redact
 from checkout_payments.client.request import Detail
 from checkout_payments.resilience import ErrorClass, ResilienceError
 
 if TYPE_CHECKING:
-    from checkout_payments.client.results import PaymentResult
     from checkout_payments.resilience import CallResult
 
 PaymentOutcome = Literal["unknown", "failed"]
@@ -32,8 +39,9 @@ class PaymentError(ResilienceError):
 
     `attempts` counts the HTTP attempts made to the gateway; `upstream_status` is the gateway's HTTP
     status when the error is its answer (None when the client ended the call itself); `details`
-    names the fields of an invalid request; `retry_after_ms` is set when the client's own breaker
-    rejected the call.
+    names the fields of an invalid request; `retry_after_ms` is how long to wait before paying again
+    with the same key: the gateway's `Retry-After`, or the time until the client's own open breaker
+    lets a trial through. `secrets` (the payment token) are masked out of the message and details.
     """
 
     error_class: ErrorClass
@@ -53,19 +61,25 @@ class PaymentError(ResilienceError):
         details: tuple[Detail, ...] = (),
         retry_after_ms: int | None = None,
         call: CallResult[Any] | None = None,
+        secrets: tuple[str, ...] = (),
     ) -> None:
-        super().__init__(error_class, message, retryable, call=call)
+        super().__init__(error_class, redact(message, secrets), retryable, call=call)
         self.outcome: PaymentOutcome = outcome
         self.idempotency_key = idempotency_key
         self.attempts = attempts
         self.upstream_status = upstream_status
-        self.details = details
+        self.details = tuple(Detail(redact(d.pointer, secrets), redact(d.message, secrets)) for d in details)
         self.retry_after_ms = retry_after_ms
 
     @property
     def unknown(self) -> bool:
         """True when the payment may have been charged: reconcile with `get_payment(idempotency_key)`."""
         return self.outcome == UNKNOWN
+
+    @property
+    def safe_to_retry_same_key(self) -> bool:
+        """True when nothing was charged and paying again with the same key and request may succeed."""
+        return self.outcome == FAILED and self.retryable
 
 
 class PaymentTimeoutError(PaymentError):
@@ -116,16 +130,6 @@ class PaymentInternalError(PaymentError):
     """The gateway's answer broke its API (e.g. a 200 that is no payment result), or a client bug."""
 
     CLASS = ErrorClass.INTERNAL
-
-
-class PaymentDeclinedError(PaymentError):
-    """Raised only on request (`PaymentResult.raise_for_decline()`): a decline is an answer, not a fault."""
-
-    CLASS = ErrorClass.DECLINED
-
-    def __init__(self, message: str, *, result: PaymentResult | None = None, **kwargs: Any) -> None:
-        super().__init__(ErrorClass.DECLINED, message, **kwargs)
-        self.result = result
 
 
 ERROR_TYPES: Mapping[ErrorClass, type[PaymentError]] = MappingProxyType(

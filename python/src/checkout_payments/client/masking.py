@@ -1,4 +1,5 @@
-"""The one rule that keeps card data out of logs: every log line of the client and the Lambda goes through `scrub`."""
+"""The one rule that keeps card data out of logs and messages: every log line of the client and the Lambda goes
+through `scrub`, and every error message through `redact` (`scrub` plus the call's own secrets)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ _FINGERPRINT = re.compile(r"(?<![0-9A-Za-z])([0-9a-f]{64})(?![0-9A-Za-z])")
 SECRET_FIELDS = frozenset({"payment_token", "token", "card_number", "pan", "cvv", "cvc"})
 # Fewer characters than this and even the last four would give too much away.
 _SHOW_LAST_FOUR_FROM = 12
+# A secret this short is no real token; replacing it everywhere would garble a message, not protect it.
+_REDACT_FROM = 4
 
 
 def mask_secret(value: str) -> str:
@@ -35,6 +38,18 @@ def scrub(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [scrub(item) for item in value]
     return value
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """`text` with every one of `secrets` (a payment token the call carries) masked, then `scrub`bed.
+
+    For messages built from someone else's words (the gateway's error text, an echoed field): a token
+    need not look like a card number, so the call's own token is replaced wherever it appears.
+    """
+    for secret in sorted(secrets, key=len, reverse=True):
+        if len(secret) >= _REDACT_FROM:
+            text = text.replace(secret, mask_secret(secret))
+    return _mask_cards(text)
 
 
 def _mask_cards(text: str) -> str:

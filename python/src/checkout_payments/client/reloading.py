@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from checkout_payments.client.logs import LOGGER, log_event
 from checkout_payments.config import ConfigError, LoadedConfig, Violation, load_config
+from checkout_payments.generated.config_lint import LintFinding
 
 Clock = Callable[[], int]
 
@@ -25,7 +26,11 @@ class ReloadingConfig:
     """The config at `path` (None: config/LOADING.md's resolution, redone on every look), re-read on use.
 
     The first load happens here and raises `ConfigError` like `load_config`: a client never starts on
-    an invalid config. Thread-safe; `clock` is monotonic integer ms (injectable for tests).
+    an invalid config; lint warnings are allowed at start, and logged (`config_loaded_with_warnings`).
+    A reload is stricter: a file with lint warnings is rejected (`config_reload_rejected`, with every
+    finding) and the last good config stays in force — a running client never switches to a config
+    the lint warns about. Thread-safe; `clock` is monotonic integer ms (injectable for tests).
+    `refusals` counts reloads refused for either reason, `reloads` the ones taken up.
     """
 
     def __init__(
@@ -45,9 +50,20 @@ class ReloadingConfig:
         self._lock = threading.Lock()
         self._loaded = load_config(path)
         self._looked_at = self._clock()
-        self._refused: tuple[Violation, ...] = ()
+        # The problem last logged (a file's violations, or its fingerprint with warnings): logged once.
+        self._refused: tuple[Violation, ...] | str = ()
         self.reloads = 0
         self.refusals = 0
+        if self._loaded.warnings:
+            log_event(
+                self._logger,
+                logging.WARNING,
+                "config_loaded_with_warnings",
+                path=self._loaded.path,
+                fingerprint=self._loaded.fingerprint,
+                findings=_findings(self._loaded.warnings),
+                message="the config has lint warnings; it is used, but a reload with warnings will be rejected",
+            )
 
     @property
     def fingerprint(self) -> str:
@@ -69,9 +85,13 @@ class ReloadingConfig:
         except ConfigError as refused:
             self._refuse(refused)
             return
-        self._refused = ()
         if found.fingerprint == self._loaded.fingerprint:
+            self._refused = ()
             return
+        if found.warnings:
+            self._reject(found)
+            return
+        self._refused = ()
         previous, self._loaded = self._loaded, found
         self.reloads += 1
         log_event(
@@ -82,7 +102,6 @@ class ReloadingConfig:
             version=found.settings.version,
             fingerprint=found.fingerprint,
             previous_fingerprint=previous.fingerprint,
-            warnings=[f"{finding.pointer}: {finding.message}" for finding in found.warnings],
         )
 
     def _refuse(self, refused: ConfigError) -> None:
@@ -101,6 +120,29 @@ class ReloadingConfig:
             kept_fingerprint=self._loaded.fingerprint,
             message=f"the config file is invalid; the last good config ({self._loaded.fingerprint}) stays in force",
         )
+
+    def _reject(self, found: LoadedConfig) -> None:
+        if found.fingerprint == self._refused:
+            return
+        self._refused = found.fingerprint
+        self.refusals += 1
+        log_event(
+            self._logger,
+            logging.ERROR,
+            "config_reload_rejected",
+            path=found.path,
+            fingerprint=found.fingerprint,
+            findings=_findings(found.warnings),
+            kept_fingerprint=self._loaded.fingerprint,
+            message=(
+                f"the edited config has {len(found.warnings)} lint warning(s); a running client takes up no config "
+                f"with warnings, so the last good config ({self._loaded.fingerprint}) stays in force"
+            ),
+        )
+
+
+def _findings(findings: tuple[LintFinding, ...]) -> list[dict[str, str]]:
+    return [{"pointer": f.pointer, "rule": f.rule, "severity": f.severity, "message": f.message} for f in findings]
 
 
 def _monotonic_ms() -> int:

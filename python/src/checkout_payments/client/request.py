@@ -1,7 +1,10 @@
 """What a payment request must be, checked once for the client and the Lambda handler (the gateway's rules).
 
-The gateway validates again; checking here first turns a bad call into a typed error that names the
-field, before any attempt, and lets the Lambda answer 400 without calling anyone.
+Every limit is the one of config/api-limits.json, through the generated `checkout_payments.generated.api_limits`
+(the same constants the gateway and the order service use): a request this module accepts is one no
+later hop refuses for its size or currency. The gateway validates again; checking here first turns a
+bad call into a typed error that names the field, before any attempt, and lets the Lambda answer 400
+without calling anyone.
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_ORDER_ID_CHARS = 64
-MAX_TOKEN_CHARS = 256
-MAX_AMOUNT_MINOR = 10**12
-MAX_KEY_CHARS = 255
+from checkout_payments.client.masking import redact
+from checkout_payments.generated import api_limits
+
+MAX_ORDER_ID_CHARS = api_limits.order_id_max_length
+MAX_TOKEN_CHARS = api_limits.payment_token_max_length
+MAX_AMOUNT_MINOR = api_limits.amount_minor_max
+MAX_KEY_CHARS = api_limits.idempotency_key_max_length
+CURRENCIES = api_limits.currencies
 REQUEST_FIELDS = ("order_id", "amount_minor", "currency", "payment_token")
 KEY_FIELD = "idempotency_key"
-# The gateway's Idempotency-Key: 1–255 visible ASCII characters (0x21–0x7E).
-_KEY = re.compile(r"[\x21-\x7e]{1,255}")
-_CURRENCY = re.compile(r"[A-Z]{3}")
+# The gateway's Idempotency-Key: 1 to idempotency_key_max_length visible ASCII characters (0x21–0x7E).
+_KEY = re.compile(rf"[\x21-\x7e]{{1,{MAX_KEY_CHARS}}}")
 DERIVED_KEY_PREFIX = "payment-"
 
 
@@ -89,7 +95,9 @@ def request_details(document: object, *, allow_key: bool = False) -> list[Detail
     if not isinstance(document, Mapping):
         return [Detail("", f"the payment request must be a JSON object, but was {_kind(document)}")]
     allowed = (*REQUEST_FIELDS, KEY_FIELD) if allow_key else REQUEST_FIELDS
-    details = [Detail(f"/{_escape(str(name))}", f"unknown field {name!r}") for name in document if name not in allowed]
+    details = [
+        Detail(f"/{_escape(str(name))}", redact(f"unknown field {name!r}")) for name in document if name not in allowed
+    ]
     details += [Detail(f"/{name}", f"{name} is required") for name in REQUEST_FIELDS if name not in document]
     checks = {
         "order_id": _order_id,
@@ -127,9 +135,12 @@ def _amount(value: object) -> str | None:
 
 
 def _currency(value: object) -> str | None:
-    if isinstance(value, str) and _CURRENCY.fullmatch(value) is not None:
+    if isinstance(value, str) and value in CURRENCIES:
         return None
-    return f"currency must be an ISO 4217 alphabetic code (three capital letters), but was {_shown(value)}"
+    return (
+        f"currency must be one of the {len(CURRENCIES)} ISO 4217 codes of config/api-limits.json "
+        f"(three capital letters, e.g. EUR), but was {_shown(value)}"
+    )
 
 
 def _token(value: object) -> str | None:
@@ -158,10 +169,12 @@ def _kind(value: object) -> str:
 
 
 def _shown(value: object) -> str:
+    """`value` as JSON for a message, shortened, with card-like numbers masked as the logs mask them."""
     try:
         text = json.dumps(value, ensure_ascii=True)
     except (TypeError, ValueError):
         text = _kind(value)
+    text = redact(text)
     return text if len(text) <= 40 else text[:40] + "…"
 
 

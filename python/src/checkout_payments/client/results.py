@@ -1,17 +1,31 @@
-"""What the client answers: a payment's result, a payment's reconciled status, and the client's counters."""
+"""What the client answers: a payment's result, a payment's reconciled status, and the client's counters.
+
+`PaymentDeclinedError` lives here, next to the result it carries: errors.py knows nothing of results, so
+the two modules import in one direction only.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from checkout_payments.client.errors import FAILED, PaymentDeclinedError
+from checkout_payments.client.errors import FAILED, PaymentError
 from checkout_payments.resilience import BreakerState, ErrorClass
 
 ResultStatus = Literal["authorised", "declined"]
 StatusValue = Literal["authorised", "declined", "failed", "unknown", "pending"]
 RESULT_STATUSES: frozenset[str] = frozenset({"authorised", "declined"})
 STATUS_VALUES: frozenset[str] = frozenset({"authorised", "declined", "failed", "unknown", "pending"})
+
+
+class PaymentDeclinedError(PaymentError):
+    """Raised only on request (`PaymentResult.raise_for_decline()`): a decline is an answer, not a fault."""
+
+    CLASS = ErrorClass.DECLINED
+
+    def __init__(self, message: str, *, result: PaymentResult | None = None, **kwargs: Any) -> None:
+        super().__init__(ErrorClass.DECLINED, message, **kwargs)
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -70,9 +84,11 @@ class PaymentResult:
 class PaymentStatus:
     """A payment's status as the gateway knows it now (`GET /payments/{key}`), for settling an unknown outcome.
 
-    `authorised`, `declined` and `failed` are final; `pending` means in flight; `unknown` means the
-    gateway could not settle it yet (ask again later). `error_class` and `message` come with `failed`
-    or `unknown` when the gateway said why.
+    `authorised` and `declined` are final. `failed` means nothing was charged and the record is not
+    final: paying again with the same key and request runs the payment again (`safe_to_retry_same_key`).
+    `pending` means in flight; `unknown` means the gateway could not settle it yet (ask again later,
+    never pay under a new key). `error_class` and `message` come with `failed` or `unknown` when the
+    gateway said why.
     """
 
     idempotency_key: str
@@ -87,12 +103,17 @@ class PaymentStatus:
 
     @property
     def settled(self) -> bool:
-        """True when the status is final: authorised, declined or failed."""
+        """True when whether it charged is known: authorised, declined, or failed (nothing charged)."""
         return self.status in ("authorised", "declined", "failed")
 
     @property
     def charged(self) -> bool:
         return self.status == "authorised"
+
+    @property
+    def safe_to_retry_same_key(self) -> bool:
+        """True for `failed`: nothing was charged, and paying again with the same key and request may succeed."""
+        return self.status == "failed"
 
 
 @dataclass(frozen=True)

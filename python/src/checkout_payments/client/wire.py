@@ -8,7 +8,10 @@ sees every attempt's class through `EndClassifier`, and the client keeps what it
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeGuard
 
 import httpx
@@ -25,7 +28,10 @@ BODY_UNKNOWN, BODY_FAILED = "unknown", "failed"
 
 @dataclass(frozen=True)
 class Answered:
-    """The gateway answered with `status_code`; `payload` is the parsed 2xx answer, when there is one."""
+    """The gateway answered with `status_code`; `payload` is the parsed 2xx answer, when there is one.
+
+    `retry_after_ms` is the answer's `Retry-After` (delta-seconds or an HTTP date), in ms, when it had one.
+    """
 
     status_code: int
     verdict: AttemptVerdict
@@ -33,6 +39,7 @@ class Answered:
     payload: PaymentResult | PaymentStatus | None = None
     message: str | None = None
     details: tuple[Detail, ...] = ()
+    retry_after_ms: int | None = None
 
     @property
     def label(self) -> str:
@@ -86,7 +93,8 @@ def unanswered(error: Exception) -> Unanswered | None:
     if isinstance(error, _NOT_SENT):
         return Unanswered(AttemptVerdict(ErrorClass.CONNECTION), sent=False, error=error)
     if isinstance(error, _TIMED_OUT):
-        return Unanswered(AttemptVerdict(ErrorClass.TIMEOUT), sent=True, error=error)
+        # This client's own timeout fired: the evidence rule (SEMANTICS §5) decides what it tells the breaker.
+        return Unanswered(AttemptVerdict(ErrorClass.TIMEOUT, timed_out=True), sent=True, error=error)
     if isinstance(error, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
         # This process could not even form the request: a bug or a bad base URL, never the gateway's fault.
         return Unanswered(AttemptVerdict(ErrorClass.INTERNAL), sent=False, error=error)
@@ -140,7 +148,24 @@ def error_answer(status_code: int, headers: httpx.Headers, body: Any) -> Answere
         _answer_ambiguous(status_code, error_class, body),
         message=scrub(message) if isinstance(message, str) else None,
         details=_details(error.get("details")),
+        retry_after_ms=retry_after_ms(headers.get("retry-after")),
     )
+
+
+def retry_after_ms(value: str | None, now: datetime | None = None) -> int | None:
+    """A `Retry-After` header in ms (RFC 9110 §10.2.3: delta-seconds or an HTTP date); None if absent or unreadable."""
+    if value is None:
+        return None
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        return int(text) * 1000
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0, math.ceil((when - (now or datetime.now(UTC))).total_seconds() * 1000))
 
 
 def _body_class(name: object) -> ErrorClass | None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
 
+from checkout_payments.client.masking import redact
 from checkout_payments.client.request import (
     KEY_FIELD,
     Detail,
@@ -92,7 +93,7 @@ def http_command(event: Mapping[str, Any], kind: EventKind) -> PaymentCommand | 
         key, source = derived_idempotency_key(document["order_id"]), "derived"
         details += _derived_key_details(key)
     if details or key is None:
-        return _invalid(details)
+        return _invalid(details, _secrets(document))
     return PaymentCommand(to_request(document), key, source)
 
 
@@ -115,7 +116,7 @@ def sqs_command(record: Mapping[str, Any]) -> PaymentCommand | Rejected:
             Detail(f"/{KEY_FIELD}", "the body's idempotency_key differs from the message's Idempotency-Key attribute")
         )
     if details:
-        return _invalid(details)
+        return _invalid(details, _secrets(document))
     if body_key is not None:
         return PaymentCommand(to_request(document), body_key, "body")
     if attribute is not None:
@@ -140,9 +141,16 @@ def parse_object(text: str) -> dict[str, Any] | Rejected:
     return document
 
 
-def _invalid(details: list[Detail]) -> Rejected:
-    listed = "; ".join(f"{d.pointer or '(body)'}: {d.message}" for d in details)
-    return Rejected(400, f"the payment request is invalid: {listed}", tuple(details))
+def _invalid(details: list[Detail], secrets: tuple[str, ...] = ()) -> Rejected:
+    """A 400 naming every reason; the request's token and card-like numbers are masked out of every word."""
+    shown = tuple(Detail(d.pointer, redact(d.message, secrets)) for d in details)
+    listed = "; ".join(f"{d.pointer or '(body)'}: {d.message}" for d in shown)
+    return Rejected(400, f"the payment request is invalid: {listed}", shown)
+
+
+def _secrets(document: Mapping[str, Any]) -> tuple[str, ...]:
+    token = document.get("payment_token")
+    return (token,) if isinstance(token, str) else ()
 
 
 def _is_sqs(record: object) -> bool:

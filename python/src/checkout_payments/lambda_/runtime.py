@@ -3,7 +3,8 @@
 Every payment is bounded by the invocation's remaining time minus `lambda.safety_margin_ms`: the
 client's deadline is that budget, so the kernel cuts each attempt to fit (and starts none when nothing
 is left), and the async client bounds each attempt as a whole. The handler answers before the
-runtime would kill it, with an explicit unknown or pending outcome when time ran short.
+runtime would kill it: with an unknown outcome when an attempt was cut short, or a failure that is
+safe to retry with the same key when no attempt could start.
 """
 
 from __future__ import annotations

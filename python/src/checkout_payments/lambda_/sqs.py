@@ -1,10 +1,15 @@
 """An SQS batch of payment requests, with partial batch failures reported in the standard shape.
 
 A record is reported (and so delivered again, or after maxReceiveCount moved to the queue's DLQ)
-unless its payment got an answer, authorised or declined: an unknown outcome, a pending one, a
-failure and an invalid message alike. Redelivery reuses the record's Idempotency-Key, so the gateway
-answers or reconciles the first payment and never charges twice; an invalid message stays invalid
-and so reaches the DLQ — nothing is dropped silently.
+unless its payment got an answer, authorised or declined (a decline is final: not redelivered):
+an unknown outcome, a failure and an invalid message alike. Redelivery reuses the record's
+Idempotency-Key (the body's, the attribute's, or `payment-{order_id}`), and by the payment outcome
+rule (lambda_/outcomes.py) that is what lets it succeed: a payment that failed without a charge
+(`safe_to_retry_same_key`: breaker open, load shed, …) runs again under the same key, and an unknown
+one is answered or reconciled by the gateway — never charged twice. A failure that resending cannot
+fix (an invalid message, a key reused for another payment) stays so and reaches the DLQ — nothing is
+dropped silently. SQS redelivers after the queue's visibility timeout; a `Retry-After` of the
+gateway is logged with the record (`retry_after_ms`), not applied per message.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from checkout_payments.client import PaymentError
 from checkout_payments.client.logs import log_event
 from checkout_payments.lambda_.events import Rejected, sqs_command
-from checkout_payments.lambda_.outcomes import Settlement, settlement
+from checkout_payments.lambda_.outcomes import Settlement, is_done, settlement
 from checkout_payments.lambda_.runtime import LambdaContext, Runtime
 
 LOGGER = logging.getLogger("checkout_payments.lambda")
@@ -93,10 +99,13 @@ async def _process(runtime: Runtime, record: Mapping[str, Any], message_id: str,
             "order_id": command.request.order_id,
             "settlement": kind.value,
         }
-        if kind is not Settlement.ANSWERED:
-            fields["error_class"] = getattr(outcome, "error_class", None)
+        if isinstance(outcome, PaymentError):
+            fields["error_class"] = outcome.error_class.value
+            fields["safe_to_retry_same_key"] = outcome.safe_to_retry_same_key
+            fields["retry_after_ms"] = outcome.retry_after_ms
+            fields["message"] = outcome.message
         log_event(LOGGER, logging.INFO if kind is Settlement.ANSWERED else logging.WARNING, "sqs_record", **fields)
-        return kind is Settlement.ANSWERED
+        return is_done(outcome)
     except Exception:
         # One record's bug must not lose the batch: it is logged with its trace and reported.
         LOGGER.exception("sqs_record_crashed", extra={"fields": {"message_id": message_id}})
