@@ -163,6 +163,7 @@ def test_too_little_time_for_the_gateways_deadline_floor_is_not_sent_and_safe_to
 
     error = raised.value
     assert (error.outcome, error.safe_to_retry_same_key, error.upstream_status) == ("failed", True, None)
-    assert "was not sent: its 120 ms deadline left the gateway 70 ms, below its min_deadline_ms 100" in error.message
+    assert "had no time left in its 120 ms deadline for an attempt" in error.message
+    assert gateway.seen == [], "an attempt below the floor is never sent"
     assert gateway.posts() == []
     assert client.pay("order-floor", 100, "EUR", TOKEN, idempotency_key="idem-floor").status == "authorised"

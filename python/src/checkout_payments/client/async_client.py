@@ -16,7 +16,7 @@ from checkout_payments.client.core import ClientCore
 from checkout_payments.client.journal import Journal
 from checkout_payments.client.reloading import ReloadingConfig
 from checkout_payments.client.results import ClientStats, PaymentResult, PaymentStatus
-from checkout_payments.client.transport import USER_AGENT, attempt_headers, attempt_timeout, unsendable
+from checkout_payments.client.transport import USER_AGENT, attempt_headers, attempt_timeout
 from checkout_payments.client.wire import CLASSIFIER, AttemptEnd, payment_answer, status_answer, unanswered
 from checkout_payments.config import LoadedConfig
 from checkout_payments.resilience import AsyncResilientCall, Attempt, CallResult, Role
@@ -77,9 +77,6 @@ class AsyncPaymentClient:
 
         async def attempt(attempt: Attempt) -> AttemptEnd:
             started = time.perf_counter()
-            refused = unsendable(attempt, journal.snapshot.settings)
-            if refused is not None:
-                return self._core.attempt_ended(journal, attempt, refused, time.perf_counter() - started)
             try:
                 async with asyncio.timeout(attempt.timeout_ms / 1000):
                     response = await self._http.post(
@@ -104,9 +101,6 @@ class AsyncPaymentClient:
 
         async def attempt(attempt: Attempt) -> AttemptEnd:
             started = time.perf_counter()
-            refused = unsendable(attempt, journal.snapshot.settings)
-            if refused is not None:
-                return self._core.attempt_ended(journal, attempt, refused, time.perf_counter() - started)
             try:
                 async with asyncio.timeout(attempt.timeout_ms / 1000):
                     response = await self._http.get(

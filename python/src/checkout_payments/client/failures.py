@@ -14,7 +14,6 @@ from urllib.parse import quote
 from checkout_payments.client.errors import FAILED, UNKNOWN, PaymentError, PaymentOutcome, payment_error
 from checkout_payments.client.journal import AttemptRecord, Journal, Operation
 from checkout_payments.client.request import Detail
-from checkout_payments.client.transport import BelowDeadlineFloorError
 from checkout_payments.client.wire import Answered, AttemptEnd
 from checkout_payments.resilience import CallResult, ErrorClass
 
@@ -115,12 +114,6 @@ def _what_happened(
     if error_class is ErrorClass.TIMEOUT and last is not None:
         return f"timed out after {last.timeout_ms} ms{tries}"
     if error_class is ErrorClass.DEADLINE_EXCEEDED:
-        if end is not None and not isinstance(end, Answered) and isinstance(end.error, BelowDeadlineFloorError):
-            floor = end.error
-            return (
-                f"was not sent: its {journal.deadline_ms} ms deadline left the gateway {floor.header_ms} ms, "
-                f"below its min_deadline_ms {floor.min_deadline_ms}"
-            )
         if last is not None and end is not None and end.verdict.error_class is ErrorClass.TIMEOUT:
             return (
                 f"ran out of its {journal.deadline_ms} ms deadline during attempt {last.number}, "

@@ -15,7 +15,7 @@ from checkout_payments.client.core import ClientCore
 from checkout_payments.client.journal import Journal
 from checkout_payments.client.reloading import ReloadingConfig
 from checkout_payments.client.results import ClientStats, PaymentResult, PaymentStatus
-from checkout_payments.client.transport import USER_AGENT, attempt_headers, attempt_timeout, unsendable
+from checkout_payments.client.transport import USER_AGENT, attempt_headers, attempt_timeout
 from checkout_payments.client.wire import CLASSIFIER, AttemptEnd, payment_answer, status_answer, unanswered
 from checkout_payments.config import LoadedConfig
 from checkout_payments.resilience import Attempt, CallResult, ResilientCall, Role
@@ -87,9 +87,6 @@ class PaymentClient:
 
         def attempt(attempt: Attempt) -> AttemptEnd:
             started = time.perf_counter()
-            refused = unsendable(attempt, journal.snapshot.settings)
-            if refused is not None:
-                return self._core.attempt_ended(journal, attempt, refused, time.perf_counter() - started)
             try:
                 response = self._http.post(
                     "/payments",
@@ -117,9 +114,6 @@ class PaymentClient:
 
         def attempt(attempt: Attempt) -> AttemptEnd:
             started = time.perf_counter()
-            refused = unsendable(attempt, journal.snapshot.settings)
-            if refused is not None:
-                return self._core.attempt_ended(journal, attempt, refused, time.perf_counter() - started)
             try:
                 response = self._http.get(path, headers=attempt_headers(attempt), timeout=attempt_timeout(attempt))
                 end: AttemptEnd = status_answer(response, idempotency_key)

@@ -1,6 +1,6 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
+# schema-sha256: 304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9
 # lint rules: tools/configlint/rules.py
 """The semantic lint of the config: the rules of tools/configlint/rules.py as Python code.
 

@@ -1,6 +1,6 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
+# schema-sha256: 304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9
 """The typed, immutable settings of config/timeout.json: one frozen model per schema object.
 
 Load them with `checkout_payments.config.load_config`, which validates the document against the
@@ -130,7 +130,7 @@ class PaymentSettings(_Settings):
         le=600000,
         description=(
             "Time kept for an answer's way back, in milliseconds: every outgoing X-Deadline-Ms is the attempt's timeout "
-            "minus this, and an attempt whose timeout is <= this does not start."
+            "minus this, and an attempt whose header would fall below min_deadline_ms does not start (SEMANTICS §5)."
         ),
     )
     retry: RetrySettings = Field(description="Exponential backoff with jitter between attempts of one payment.")

@@ -1,11 +1,11 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
+# schema-sha256: 304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9
 """The copy of config/timeout.schema.json this binding validates against, so no repo is needed."""
 
 from typing import Final
 
-SCHEMA_SHA256: Final = "21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3"
+SCHEMA_SHA256: Final = "304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9"
 
 SCHEMA_TEXT: Final = """\
 {
@@ -81,7 +81,7 @@ SCHEMA_TEXT: Final = """\
           "type": "integer",
           "minimum": 1,
           "maximum": 600000,
-          "description": "Time kept for an answer's way back, in milliseconds: every outgoing X-Deadline-Ms is the attempt's timeout minus this, and an attempt whose timeout is <= this does not start."
+          "description": "Time kept for an answer's way back, in milliseconds: every outgoing X-Deadline-Ms is the attempt's timeout minus this, and an attempt whose header would fall below min_deadline_ms does not start (SEMANTICS §5)."
         },
         "retry": {
           "type": "object",

@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
+// schema-sha256: 304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9
 
 /**
  * Timeouts, pool sizes, retry, circuit-breaker and monitoring settings of the checkout payment
@@ -94,7 +94,8 @@ export interface PaymentSettings {
 
   /**
    * Time kept for an answer's way back, in milliseconds: every outgoing X-Deadline-Ms is the
-   * attempt's timeout minus this, and an attempt whose timeout is <= this does not start.
+   * attempt's timeout minus this, and an attempt whose header would fall below min_deadline_ms does
+   * not start (SEMANTICS §5).
    *
    * @remarks integer milliseconds in [1, 600000]
    */

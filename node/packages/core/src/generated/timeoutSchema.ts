@@ -1,11 +1,11 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
+// schema-sha256: 304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9
 
 /**
  * SHA-256 of the text of config/timeout.schema.json this copy was generated from.
  */
-export const SCHEMA_SHA256 = "21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3";
+export const SCHEMA_SHA256 = "304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9";
 
 /**
  * config/timeout.schema.json, embedded so a deployed service validates without the repo.
@@ -83,7 +83,7 @@ export const timeoutSchema = {
           "type": "integer",
           "minimum": 1,
           "maximum": 600000,
-          "description": "Time kept for an answer's way back, in milliseconds: every outgoing X-Deadline-Ms is the attempt's timeout minus this, and an attempt whose timeout is <= this does not start."
+          "description": "Time kept for an answer's way back, in milliseconds: every outgoing X-Deadline-Ms is the attempt's timeout minus this, and an attempt whose header would fall below min_deadline_ms does not start (SEMANTICS §5)."
         },
         "retry": {
           "type": "object",

@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: 21d762da1984a1460699b3481ad912089494a9f57e6ddb8b7a9ccefd91c590e3
+// schema-sha256: 304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9
 package com.checkout.config.generated;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -52,8 +52,8 @@ public record TimeoutConfig(
      *     work (a value &lt;= 0 stays 504 DEADLINE_EXCEEDED). The lint requires min_deadline_ms
      *     + answer_margin_ms &lt;= timeout_ms and answer_margin_ms &lt; min_deadline_ms.
      * @param answerMarginMs Time kept for an answer's way back, in milliseconds: every outgoing
-     *     X-Deadline-Ms is the attempt's timeout minus this, and an attempt whose timeout is
-     *     &lt;= this does not start.
+     *     X-Deadline-Ms is the attempt's timeout minus this, and an attempt whose header would
+     *     fall below min_deadline_ms does not start (SEMANTICS §5).
      * @param retry Exponential backoff with jitter between attempts of one payment.
      * @param circuitBreaker Stops calling an upstream that keeps failing, then probes it.
      * @param retryBudget Token bucket that caps retries while an upstream fails (after gRPC
