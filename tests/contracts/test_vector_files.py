@@ -103,7 +103,7 @@ def test_there_are_enough_vectors() -> None:
 
 
 def test_settings_are_valid_config_fragments() -> None:
-    call_keys = ("timeout_ms", "deadline_ms", "provider_expected_p99_ms", "answer_margin_ms")
+    call_keys = ("timeout_ms", "deadline_ms", "provider_expected_p99_ms", "min_deadline_ms", "answer_margin_ms")
     fragments = {
         "backoff": [((), ("retry",))],
         "breaker": [((), ("circuit_breaker",))],
@@ -167,11 +167,20 @@ def _breaker_step_errors(vector: Vector) -> Iterator[str]:
 
 
 def _call_errors(vector: Vector) -> Iterator[str]:
-    """The script matches the expectation: every listed attempt runs, every draw is used, time moves forward."""
+    """The script matches the expectation: every listed attempt runs, every draw is used, time moves forward,
+    and every attempt run sent its timeout - answer_margin_ms, at least min_deadline_ms (SEMANTICS.md §8 step 1)."""
     clock = 0
     draws_used = 0
+    margin, floor = vector["settings"]["answer_margin_ms"], vector["settings"]["min_deadline_ms"]
     for index, call in enumerate(vector["calls"]):
         expect = call["expect"]
+        timeouts, headers = expect["attempt_timeouts_ms"], expect["deadline_headers_ms"]
+        if not len(timeouts) == len(headers) == expect["attempts"]:
+            yield f"call {index}: {expect['attempts']} attempts, {len(timeouts)} timeouts and {len(headers)} headers"
+        if headers != [timeout - margin for timeout in timeouts]:
+            yield f"call {index}: deadline_headers_ms {headers} are not the timeouts {timeouts} - answer_margin_ms"
+        if any(header < floor for header in headers):
+            yield f"call {index}: deadline_headers_ms {headers} go below min_deadline_ms {floor}"
         if call["start_ms"] < clock:
             yield f"call {index}: start_ms {call['start_ms']} is before the previous call's end {clock}"
         if expect["end_ms"] < call["start_ms"]:

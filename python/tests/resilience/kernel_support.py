@@ -27,6 +27,7 @@ class Settings:
     timeout_ms: int = 20000
     deadline_ms: int = 70000
     provider_expected_p99_ms: int = 19000
+    min_deadline_ms: int = 1000
     answer_margin_ms: int = 500
     retry: RetrySettings = RETRY
 

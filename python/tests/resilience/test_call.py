@@ -122,6 +122,36 @@ def test_an_attempt_within_the_answer_margin_asks_the_breaker_nothing() -> None:
     assert (kit.breaker.state, kit.breaker.generation) == ("open", 1)
 
 
+def test_an_attempt_whose_header_would_be_below_the_floor_sends_nothing_and_asks_the_breaker_nothing() -> None:
+    kit = Kit(breaker=CircuitBreaker(breaker_settings(failure_threshold=1, half_open_max_calls=1)))
+    kit.breaker.allow(0).record(Outcome.FAILURE, 0)
+    kit.time.now = BREAKER.recovery_timeout_ms
+    # 1499 ms would send X-Deadline-Ms 999, below min_deadline_ms 1000: not sent, the breaker stays open.
+    result = kit.sync().call(kit.script(), deadline_at=kit.time.now + 1499)
+    assert (result.error_class, result.attempts) == (ErrorClass.DEADLINE_EXCEEDED, 0)
+    assert (kit.breaker.state, kit.breaker.generation) == ("open", 1)
+    # 1500 ms sends exactly the floor, as the half-open trial.
+    script = kit.script((10, "ok"))
+    result = kit.sync().call(script, deadline_at=kit.time.now + 1500)
+    assert (result.error_class, [a.deadline_header_ms for a in script.seen]) == (None, [1000])
+    assert (kit.breaker.state, kit.breaker.generation) == ("closed", 3)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True])
+def test_a_backoff_leaving_no_attempt_that_could_start_is_not_slept(asynchronous: bool) -> None:
+    for deadline_at, expected in ((4750, (None, 2, (2250,))), (4749, (ErrorClass.DEADLINE_EXCEEDED, 1, ()))):
+        kit = Kit()
+        script = kit.script((1000, UpstreamError(ErrorClass.CONNECTION)), (10, "ok"))
+        if asynchronous:
+            result = asyncio.run(kit.asynchronous().call(script.run_async, deadline_at))
+        else:
+            result = kit.sync().call(script, deadline_at)
+        # 4750 - 1000 - 2250 = 1500 ms leaves a retry sending X-Deadline-Ms 1000; 1499 would leave 999.
+        assert (result.error_class, result.attempts, result.sleeps_ms) == expected
+        assert kit.draws.used == 1
+        assert [a.deadline_header_ms for a in script.seen] == ([4250, 1000] if deadline_at == 4750 else [4249])
+
+
 def test_a_relay_attempt_gets_the_remaining_deadline_and_an_uncut_hang_stays_a_timeout() -> None:
     kit = Kit(role=Role.RELAY)
     script = kit.script((70000, "ok"))

@@ -36,6 +36,7 @@ CALL: dict[str, Any] = {
         "timeout_ms": 20000,
         "deadline_ms": 70000,
         "provider_expected_p99_ms": 19000,
+        "min_deadline_ms": 1000,
         "answer_margin_ms": 500,
         "retry": BACKOFF["settings"],
         "circuit_breaker": {
@@ -110,10 +111,11 @@ def test_integers_are_compared_as_integers() -> None:
         ("settings.max_attempts", 0, "settings: 1 validation error"),
         ("calls.0.attempts.0.result", "SLOW", "'SLOW' is not a valid ErrorClass"),
         ("settings.answer_margin_ms", ..., "settings: missing answer_margin_ms"),
+        ("settings.min_deadline_ms", ..., "settings: missing min_deadline_ms"),
     ],
 )
 def test_an_unknown_topic_field_or_value_fails_the_vector(path: str, value: Any, problem: str) -> None:
-    vector = CALL if path.startswith(("calls", "settings.answer_margin_ms")) else BACKOFF
+    vector = CALL if path.startswith(("calls", "settings.answer_margin_ms", "settings.min_deadline_ms")) else BACKOFF
     [mismatch] = run_vector(changed(vector, path, value))
     assert mismatch.startswith("malformed vector:")
     assert problem in mismatch

@@ -19,6 +19,7 @@ from checkout_payments.resilience.call import (
 from checkout_payments.resilience.deadline import (
     DEADLINE_HEADER,
     attempt_cap_ms,
+    attempt_starts,
     attempt_timeout_ms,
     deadline_from_header,
     deadline_header_ms,
@@ -60,6 +61,7 @@ __all__ = [
     "Role",
     "Transition",
     "attempt_cap_ms",
+    "attempt_starts",
     "attempt_timeout_ms",
     "backoff_delay_ms",
     "deadline_from_header",

@@ -85,6 +85,9 @@ class CallSettings(Protocol):
     def answer_margin_ms(self) -> int: ...
 
     @property
+    def min_deadline_ms(self) -> int: ...
+
+    @property
     def retry(self) -> RetrySettings: ...
 
 

@@ -116,8 +116,9 @@ class _CallLoop(Generic[T]):
         margin = settings.answer_margin_ms
         try:
             cap = attempt_cap_ms(self.role, settings.timeout_ms, settings.deadline_ms)
-            # At most answer_margin_ms left: the attempt does not start, and asks the breaker nothing.
-            timeout = attempt_timeout_ms(now, run.deadline_at, cap, margin)
+            # An X-Deadline-Ms below min_deadline_ms would be refused by the next hop: the attempt does
+            # not start, sends nothing and asks the breaker nothing.
+            timeout = attempt_timeout_ms(now, run.deadline_at, cap, margin, settings.min_deadline_ms)
             permit = self.breaker.allow(now)
         except ResilienceError as rejection:
             if isinstance(rejection, CircuitOpenError):
@@ -174,6 +175,7 @@ class _CallLoop(Generic[T]):
 
     def decide(self, run: _Run[T]) -> Decision:
         """Steps 4–9 for the attempt that just ended."""
+        settings = self.settings
         return decide(
             run.attempts,
             run.ended_with,
@@ -181,9 +183,12 @@ class _CallLoop(Generic[T]):
             run.ended_at,
             run.deadline_at,
             self.role,
-            self.settings.retry,
+            settings.retry,
             self.budget,
             self._rand,
+            cap_ms=attempt_cap_ms(self.role, settings.timeout_ms, settings.deadline_ms),
+            answer_margin_ms=settings.answer_margin_ms,
+            min_deadline_ms=settings.min_deadline_ms,
         )
 
     def _slept(self, run: _Run[T]) -> int:

@@ -20,20 +20,31 @@ def attempt_cap_ms(role: Role, timeout_ms: int, deadline_ms: int) -> int:
     return timeout_ms if role is Role.ORIGIN else deadline_ms
 
 
-def attempt_timeout_ms(now: int, deadline_at: int, timeout_ms: int, answer_margin_ms: int = 0) -> int:
+def attempt_starts(timeout_ms: int, answer_margin_ms: int, min_deadline_ms: int) -> bool:
+    """Whether an attempt of `timeout_ms` may start: its `X-Deadline-Ms`, `timeout_ms - answer_margin_ms`, is at
+    least the next hop's `min_deadline_ms` (a lower value would be refused with 400 INVALID_REQUEST)."""
+    return timeout_ms - answer_margin_ms >= min_deadline_ms
+
+
+def attempt_timeout_ms(
+    now: int, deadline_at: int, timeout_ms: int, answer_margin_ms: int = 0, min_deadline_ms: int = 1
+) -> int:
     """The next attempt's timeout: `timeout_ms` (the cap, see `attempt_cap_ms`), cut to what is left
     before the deadline.
 
-    Raises `DeadlineExceededError` when that is at most `answer_margin_ms` (by default 0: nothing
-    left): the attempt does not start, since its `X-Deadline-Ms` would leave the upstream no time.
+    Raises `DeadlineExceededError` when the attempt does not start (SEMANTICS.md §8 step 1): its
+    `X-Deadline-Ms`, the timeout minus `answer_margin_ms`, would be below `min_deadline_ms`, the floor
+    below which the next hop refuses the request. Pass `payment.answer_margin_ms` and
+    `payment.min_deadline_ms`; the defaults (0 and 1) refuse only when no time is left.
     """
     remaining = deadline_at - now
     if remaining <= 0:
         raise DeadlineExceededError(f"no time left for an attempt: the deadline passed {-remaining} ms ago")
     timeout = min(timeout_ms, remaining)
-    if timeout <= answer_margin_ms:
+    if not attempt_starts(timeout, answer_margin_ms, min_deadline_ms):
         raise DeadlineExceededError(
-            f"an attempt would get {timeout} ms, not more than answer_margin_ms {answer_margin_ms}: it does not start"
+            f"an attempt would get {timeout} ms and send {DEADLINE_HEADER} {timeout - answer_margin_ms} "
+            f"(answer_margin_ms {answer_margin_ms}), below min_deadline_ms {min_deadline_ms}: it does not start"
         )
     return timeout
 
@@ -75,6 +86,19 @@ def _below_floor_message(wait: int, min_deadline_ms: int) -> str:
     )
 
 
-def sleep_allowed(now: int, delay: int, deadline_at: int) -> bool:
-    """Whether a backoff sleep of `delay` ends strictly before the deadline (a sleep that cannot is not taken)."""
-    return now + delay < deadline_at
+def sleep_allowed(
+    now: int,
+    delay: int,
+    deadline_at: int,
+    cap_ms: int | None = None,
+    answer_margin_ms: int = 0,
+    min_deadline_ms: int = 1,
+) -> bool:
+    """Whether a backoff sleep of `delay` may be taken (SEMANTICS.md §8 step 9): only if the attempt after it
+    would start, `min(cap_ms, deadline_at - now - delay) - answer_margin_ms >= min_deadline_ms`.
+
+    Pass the call site's cap (`attempt_cap_ms`), `payment.answer_margin_ms` and `payment.min_deadline_ms`;
+    the defaults (no cap, 0 and 1) allow any sleep that ends strictly before the deadline.
+    """
+    left = deadline_at - now - delay
+    return attempt_starts(left if cap_ms is None else min(cap_ms, left), answer_margin_ms, min_deadline_ms)

@@ -38,11 +38,17 @@ def decide(
     retry: RetrySettings,
     budget: RetryBudget,
     rand: Callable[[], float],
+    *,
+    cap_ms: int | None = None,
+    answer_margin_ms: int = 0,
+    min_deadline_ms: int = 1,
 ) -> Decision:
     """The decision after attempt `attempt` ended at `now` with `ended_with` (None: success).
 
     Made once per finished attempt: it draws from `rand` exactly when it computes a delay (step 8),
-    so whoever asks it must not ask twice.
+    so whoever asks it must not ask twice. A delay is slept only if the attempt after it would start
+    (step 9, `sleep_allowed`): pass the call site's cap, `answer_margin_ms` and `min_deadline_ms`
+    (the defaults allow any sleep that ends before the deadline).
     """
     if ended_with is None or ended_with is ErrorClass.DECLINED:
         return Decision(None, ended_with)
@@ -51,6 +57,6 @@ def decide(
     if not budget.allow_retry():
         return Decision(None, ErrorClass.RETRY_BUDGET_EXHAUSTED)
     delay = backoff_delay_ms(attempt, retry, rand())
-    if not sleep_allowed(now, delay, deadline_at):
+    if not sleep_allowed(now, delay, deadline_at, cap_ms, answer_margin_ms, min_deadline_ms):
         return Decision(None, ErrorClass.DEADLINE_EXCEEDED)
     return Decision(delay, None)

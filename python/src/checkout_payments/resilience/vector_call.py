@@ -31,6 +31,7 @@ class _CallSettings:
     timeout_ms: int
     deadline_ms: int
     provider_expected_p99_ms: int
+    min_deadline_ms: int
     answer_margin_ms: int
     retry: RetrySettings
 
@@ -101,6 +102,7 @@ _SETTINGS_FIELDS = frozenset(
         "timeout_ms",
         "deadline_ms",
         "provider_expected_p99_ms",
+        "min_deadline_ms",
         "answer_margin_ms",
         "retry",
         "circuit_breaker",
@@ -118,6 +120,7 @@ def run_call(vector: Mapping[str, Any], *, asynchronous: bool) -> list[str]:
         given["timeout_ms"],
         given["deadline_ms"],
         given["provider_expected_p99_ms"],
+        given["min_deadline_ms"],
         given["answer_margin_ms"],
         vs.settings(RetrySettings, given["retry"], "settings.retry"),
     )

@@ -95,12 +95,11 @@ def _run_deadline(vector: Mapping[str, Any]) -> list[str]:
 
 
 def _deadline_case(op: Any, case: dict[str, Any], settings: dict[str, Any], where: str) -> dict[str, Any]:
+    margin, floor = settings["answer_margin_ms"], settings["min_deadline_ms"]
     if op == "attempt_timeout":
         vs.fields(case, where, frozenset({"op", "now_ms", "deadline_at_ms", "expect"}), frozenset({"role"}))
-        role = vs.enum(Role, case.get("role", "origin"), f"{where} role")
-        cap = attempt_cap_ms(role, settings["timeout_ms"], settings["deadline_ms"])
-        margin = settings["answer_margin_ms"]
-        return {"timeout_ms": attempt_timeout_ms(case["now_ms"], case["deadline_at_ms"], cap, margin)}
+        cap = _deadline_cap(case, settings, where)
+        return {"timeout_ms": attempt_timeout_ms(case["now_ms"], case["deadline_at_ms"], cap, margin, floor)}
     if op == "from_header":
         vs.fields(case, where, frozenset({"op", "arrival_ms", "header", "expect"}))
         at = deadline_from_header(
@@ -108,9 +107,16 @@ def _deadline_case(op: Any, case: dict[str, Any], settings: dict[str, Any], wher
         )
         return {"deadline_at_ms": at}
     if op == "sleep_allowed":
-        vs.fields(case, where, frozenset({"op", "now_ms", "delay_ms", "deadline_at_ms", "expect"}))
-        return {"allowed": sleep_allowed(case["now_ms"], case["delay_ms"], case["deadline_at_ms"])}
+        vs.fields(case, where, frozenset({"op", "now_ms", "delay_ms", "deadline_at_ms", "expect"}), frozenset({"role"}))
+        cap = _deadline_cap(case, settings, where)
+        return {"allowed": sleep_allowed(case["now_ms"], case["delay_ms"], case["deadline_at_ms"], cap, margin, floor)}
     raise vs.VectorError(f"{where}: unknown op {op!r}")
+
+
+def _deadline_cap(case: dict[str, Any], settings: dict[str, Any], where: str) -> int:
+    """The cap of the case's role (default origin): timeout_ms, or deadline_ms for a relay."""
+    role = vs.enum(Role, case.get("role", "origin"), f"{where} role")
+    return attempt_cap_ms(role, settings["timeout_ms"], settings["deadline_ms"])
 
 
 def _run_classification(vector: Mapping[str, Any]) -> list[str]:

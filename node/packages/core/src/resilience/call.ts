@@ -64,7 +64,7 @@ const DECLINED: AttemptVerdict = Object.freeze({ kind: "declined" });
 /** The part of the payment settings one call needs. */
 export type CallSettings = Pick<
   PaymentSettings,
-  "timeout_ms" | "deadline_ms" | "provider_expected_p99_ms" | "answer_margin_ms" | "retry"
+  "timeout_ms" | "deadline_ms" | "provider_expected_p99_ms" | "min_deadline_ms" | "answer_margin_ms" | "retry"
 >;
 
 /** Everything a call depends on, injected: no clock, randomness or timer is read from globals. */
@@ -127,6 +127,7 @@ export class ResilientCall<T> {
     });
 
     const margin = settings.answer_margin_ms;
+    const floor = settings.min_deadline_ms;
     const cap = attemptCapMs(role, settings.timeout_ms, settings.deadline_ms);
     // §5's evidence rule: an attempt that ran out is a failure only if it had at least this long.
     const evidenceMs = Math.min(settings.timeout_ms, settings.provider_expected_p99_ms);
@@ -135,8 +136,9 @@ export class ResilientCall<T> {
       let timeoutMs: number;
       let permit: Permit;
       try {
-        // At most answer_margin_ms left: the attempt does not start, and asks the breaker nothing.
-        timeoutMs = attemptTimeoutMs(startedAt, deadline, cap, margin);
+        // An X-Deadline-Ms below min_deadline_ms would be refused by the next hop: the attempt does
+        // not start, sends nothing and asks the breaker nothing.
+        timeoutMs = attemptTimeoutMs(startedAt, deadline, cap, margin, floor);
         permit = breaker.allow(startedAt);
       } catch (error) {
         if (error instanceof ResilienceError) {
@@ -177,7 +179,8 @@ export class ResilientCall<T> {
         return end("RETRY_BUDGET_EXHAUSTED");
       }
       const delay = backoffDelayMs(k, settings.retry, random());
-      if (!sleepAllowed(endedAt, delay, deadline)) {
+      // No sleep whose following attempt could not start.
+      if (!sleepAllowed(endedAt, delay, deadline, cap, margin, floor)) {
         return end("DEADLINE_EXCEEDED");
       }
       await sleep(delay);

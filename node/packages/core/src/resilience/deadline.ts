@@ -19,20 +19,37 @@ export function attemptCapMs(role: Role, timeoutMs: number, deadlineMs: number):
 }
 
 /**
- * The timeout of an attempt starting at `now`: `min(timeoutMs, deadlineAt − now)`, `timeoutMs` being
- * the cap (see `attemptCapMs`). Throws `DeadlineExceededError` when that is ≤ `answerMarginMs` (by
- * default 0: nothing left), for then the attempt must not start: its `X-Deadline-Ms` would leave the
- * upstream no time.
+ * Whether an attempt of `timeoutMs` may start: its `X-Deadline-Ms`, `timeoutMs − answerMarginMs`, is at
+ * least the next hop's `minDeadlineMs` (a lower value would be refused with 400 INVALID_REQUEST).
  */
-export function attemptTimeoutMs(now: number, deadlineAt: number, timeoutMs: number, answerMarginMs = 0): number {
+export function attemptStarts(timeoutMs: number, answerMarginMs: number, minDeadlineMs: number): boolean {
+  return timeoutMs - answerMarginMs >= minDeadlineMs;
+}
+
+/**
+ * The timeout of an attempt starting at `now`: `min(timeoutMs, deadlineAt − now)`, `timeoutMs` being
+ * the cap (see `attemptCapMs`). Throws `DeadlineExceededError` when the attempt does not start
+ * (SEMANTICS.md §8 step 1): its `X-Deadline-Ms`, the timeout minus `answerMarginMs`, would be below
+ * `minDeadlineMs`, the floor below which the next hop refuses the request. Pass
+ * `payment.answer_margin_ms` and `payment.min_deadline_ms`; the defaults (0 and 1) refuse only when
+ * no time is left.
+ */
+export function attemptTimeoutMs(
+  now: number,
+  deadlineAt: number,
+  timeoutMs: number,
+  answerMarginMs = 0,
+  minDeadlineMs = 1,
+): number {
   const remaining = deadlineAt - now;
   if (remaining <= 0) {
     throw new DeadlineExceededError(`the deadline passed ${-remaining} ms ago; no attempt starts`);
   }
   const timeout = Math.min(timeoutMs, remaining);
-  if (timeout <= answerMarginMs) {
+  if (!attemptStarts(timeout, answerMarginMs, minDeadlineMs)) {
     throw new DeadlineExceededError(
-      `an attempt would get ${timeout} ms, not more than answer_margin_ms ${answerMarginMs}: it does not start`,
+      `an attempt would get ${timeout} ms and send ${DEADLINE_HEADER} ${timeout - answerMarginMs} ` +
+        `(answer_margin_ms ${answerMarginMs}), below min_deadline_ms ${minDeadlineMs}: it does not start`,
     );
   }
   return timeout;
@@ -80,7 +97,19 @@ export function deadlineFromHeader(
   return arrival + Math.min(wait, deadlineMs);
 }
 
-/** Whether a backoff of `delay` may be slept at `now`: only if it ends before the deadline. */
-export function sleepAllowed(now: number, delay: number, deadlineAt: number): boolean {
-  return now + delay < deadlineAt;
+/**
+ * Whether a backoff of `delay` may be slept at `now` (SEMANTICS.md §8 step 9): only if the attempt after
+ * it would start, `min(capMs, deadlineAt − now − delay) − answerMarginMs ≥ minDeadlineMs`. Pass the call
+ * site's cap (`attemptCapMs`), `payment.answer_margin_ms` and `payment.min_deadline_ms`; the defaults (no
+ * cap, 0 and 1) allow any sleep that ends strictly before the deadline.
+ */
+export function sleepAllowed(
+  now: number,
+  delay: number,
+  deadlineAt: number,
+  capMs = Number.POSITIVE_INFINITY,
+  answerMarginMs = 0,
+  minDeadlineMs = 1,
+): boolean {
+  return attemptStarts(Math.min(capMs, deadlineAt - now - delay), answerMarginMs, minDeadlineMs);
 }

@@ -14,6 +14,7 @@ export { RetryBudget } from "./budget.js";
 export {
   DEADLINE_HEADER,
   attemptCapMs,
+  attemptStarts,
   attemptTimeoutMs,
   deadlineFromHeader,
   deadlineHeaderMs,

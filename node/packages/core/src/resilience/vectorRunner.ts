@@ -53,7 +53,7 @@ const TOPIC_FIELDS: Readonly<Record<VectorTopic, readonly string[]>> = {
 const DEADLINE_CASE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   attempt_timeout: ["op", "role", "now_ms", "deadline_at_ms", "expect"],
   from_header: ["op", "arrival_ms", "header", "expect"],
-  sleep_allowed: ["op", "now_ms", "delay_ms", "deadline_at_ms", "expect"],
+  sleep_allowed: ["op", "role", "now_ms", "delay_ms", "deadline_at_ms", "expect"],
 };
 const CLASSIFICATION_CASE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   describe: ["op", "error_class", "expect"],
@@ -204,13 +204,19 @@ function runDeadline(vector: Fields): string[] {
     const testCase = object(item, where);
     object(testCase, where, knownFields(DEADLINE_CASE_FIELDS, testCase["op"], `${where}.op`, "deadline"));
     const field = (name: string): number => integer(testCase[name], `${where}.${name}`);
+    // The cap of the case's role (default origin): timeout_ms, or deadline_ms for a relay.
+    const cap = (): number => {
+      const role = testCase["role"] === undefined ? "origin" : roleOf(testCase["role"], `${where}.role`);
+      return attemptCapMs(role, settings.timeout_ms, settings.deadline_ms);
+    };
+    const margin = settings.answer_margin_ms;
+    const floor = settings.min_deadline_ms;
     let actual: Record<string, unknown>;
     switch (testCase["op"]) {
       case "attempt_timeout": {
-        const role = testCase["role"] === undefined ? "origin" : roleOf(testCase["role"], `${where}.role`);
-        const cap = attemptCapMs(role, settings.timeout_ms, settings.deadline_ms);
+        const capMs = cap();
         actual = orError(() => ({
-          timeout_ms: attemptTimeoutMs(field("now_ms"), field("deadline_at_ms"), cap, settings.answer_margin_ms),
+          timeout_ms: attemptTimeoutMs(field("now_ms"), field("deadline_at_ms"), capMs, margin, floor),
         }));
         break;
       }
@@ -230,7 +236,9 @@ function runDeadline(vector: Fields): string[] {
         break;
       }
       case "sleep_allowed":
-        actual = { allowed: sleepAllowed(field("now_ms"), field("delay_ms"), field("deadline_at_ms")) };
+        actual = {
+          allowed: sleepAllowed(field("now_ms"), field("delay_ms"), field("deadline_at_ms"), cap(), margin, floor),
+        };
         break;
       default:
         throw new VectorFormatError(`${where}.op: no deadline operation`);

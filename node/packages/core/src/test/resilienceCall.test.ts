@@ -136,6 +136,38 @@ describe("ResilientCall", () => {
     assert.deepEqual([breaker.state, breaker.generation], ["open", 1]);
   });
 
+  test("an attempt whose header would be below min_deadline_ms is not sent and asks the breaker nothing", async () => {
+    const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1, half_open_max_calls: 1 });
+    breaker.allow(0).record("failure", 0);
+    const { call, clock } = fakeCall({ breaker, clock: new FakeClock(60000) });
+    const { attempt, seen } = upstream(clock, ["ok"]);
+    // 1499 ms would send 999, below the floor of 1000: not sent, the breaker due for recovery stays open.
+    const refused = await call.run(attempt, 61499);
+    assert.deepEqual([refused.result, refused.attempts, seen.length], ["DEADLINE_EXCEEDED", 0, 0]);
+    assert.deepEqual([breaker.state, breaker.generation], ["open", 1]);
+    // 1500 ms sends exactly the floor, as the half-open trial.
+    const sent = await call.run(attempt, 61500);
+    assert.deepEqual(seen, [{ attempt: 1, timeoutMs: 1500, deadlineHeaderMs: 1000 }]);
+    assert.deepEqual([sent.result, breaker.state, breaker.generation], ["success", "closed", 3]);
+  });
+
+  test("a backoff leaving no attempt that could start is not slept; its draw is still taken", async () => {
+    for (const [deadlineAt, expected] of [
+      [4750, ["success", [2250], [4250, 1000]]],
+      [4749, ["DEADLINE_EXCEEDED", [], [4249]]],
+    ] as const) {
+      const { call, clock, draws } = fakeCall({ draws: [0.5] });
+      const { attempt, seen } = upstream(clock, [new UpstreamError("CONNECTION"), "ok"], 1000);
+      // 4750 - 1000 - 2250 = 1500 ms leaves a retry sending X-Deadline-Ms 1000; 1499 would leave 999.
+      const result = await call.run(attempt, deadlineAt);
+      assert.deepEqual(
+        [result.result, result.sleepsMs, seen.map((context) => context.deadlineHeaderMs)],
+        expected.map((value) => (Array.isArray(value) ? [...value] : value)),
+      );
+      assert.equal(draws.length, 0);
+    }
+  });
+
   test("a relay's attempt gets the whole remaining deadline, capped by deadline_ms", async () => {
     const { call, clock } = fakeCall({ role: "relay", clock: new FakeClock(5) });
     const { attempt, seen } = upstream(clock, ["ok"], 45000);

@@ -9,6 +9,7 @@ import {
   ResilienceError,
   RetryBudget,
   attemptCapMs,
+  attemptStarts,
   attemptTimeoutMs,
   backoffDelayMs,
   deadlineFromHeader,
@@ -135,9 +136,32 @@ describe("deadlines", () => {
     assert.equal(deadlineHeaderMs(501, 500), 1);
   });
 
-  test("a sleep is allowed only if it ends before the deadline", () => {
+  test("without cap, margin and floor a sleep is allowed only if it ends before the deadline", () => {
     assert.equal(sleepAllowed(0, 999, 1000), true);
     assert.equal(sleepAllowed(0, 1000, 1000), false);
+  });
+
+  test("a sleep is allowed only if the attempt after it would send at least min_deadline_ms", () => {
+    assert.equal(sleepAllowed(64500, 4000, 70000, 20000, 500, 1000), true);
+    assert.equal(sleepAllowed(64501, 4000, 70000, 20000, 500, 1000), false);
+    assert.equal(sleepAllowed(65999, 4000, 70000, 20000, 500, 1000), false);
+    // The cap counts too: an origin whose full attempt would send less than the floor never sleeps.
+    assert.equal(sleepAllowed(0, 1000, 70000, 1000, 500, 600), false);
+    assert.equal(sleepAllowed(0, 1000, 70000, 70000, 500, 600), true);
+  });
+
+  test("an attempt whose X-Deadline-Ms would be below min_deadline_ms does not start", () => {
+    assert.equal(attemptTimeoutMs(0, 1500, 20000, 500, 1000), 1500);
+    const below = thrown(() => attemptTimeoutMs(0, 1499, 20000, 500, 1000));
+    assert.ok(below instanceof DeadlineExceededError);
+    assert.equal(below.httpStatus, 504);
+    assert.equal(
+      below.message,
+      "DEADLINE_EXCEEDED: an attempt would get 1499 ms and send X-Deadline-Ms 999 (answer_margin_ms 500), " +
+        "below min_deadline_ms 1000: it does not start",
+    );
+    assert.equal(attemptStarts(1500, 500, 1000), true);
+    assert.equal(attemptStarts(1499, 500, 1000), false);
   });
 });
 

@@ -29,6 +29,7 @@ export const CALL: CallSettings = {
   timeout_ms: 20000,
   deadline_ms: 70000,
   provider_expected_p99_ms: 19000,
+  min_deadline_ms: 1000,
   answer_margin_ms: 500,
   retry: RETRY,
 };

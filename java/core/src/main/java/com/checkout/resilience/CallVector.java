@@ -80,11 +80,12 @@ final class CallVector {
         fields(vector, "vector", VectorRunner.head("settings", "role", "draws", "calls"), Set.of());
         JsonNode s = object(vector, "settings", "vector");
         fields(s, "settings", Set.of("timeout_ms", "deadline_ms", "provider_expected_p99_ms",
-                "answer_margin_ms", "retry", "circuit_breaker", "retry_budget"), Set.of());
+                "min_deadline_ms", "answer_margin_ms", "retry", "circuit_breaker",
+                "retry_budget"), Set.of());
         long deadlineMs = integer(s, "deadline_ms", "settings");
-        // min_deadline_ms is the header parser's; the loop never reads it.
         PaymentSettings settings = new PaymentSettings(integer(s, "timeout_ms", "settings"),
-                deadlineMs, integer(s, "provider_expected_p99_ms", "settings"), 1,
+                deadlineMs, integer(s, "provider_expected_p99_ms", "settings"),
+                integer(s, "min_deadline_ms", "settings"),
                 integer(s, "answer_margin_ms", "settings"),
                 VectorRunner.retrySettings(object(s, "retry", "settings"), "settings.retry"),
                 VectorRunner.breakerSettings(object(s, "circuit_breaker", "settings"),

@@ -47,7 +47,8 @@ public final class Deadline {
 
     /**
      * The timeout of the next attempt: {@code min(cap, deadline_at - now)}, which must exceed the
-     * answer margin, for the attempt sends {@code X-Deadline-Ms = timeout - answer_margin_ms}.
+     * answer margin, for the attempt sends {@code X-Deadline-Ms = timeout - answer_margin_ms}
+     * (equivalent to {@code attemptTimeoutMs(nowMs, deadlineAtMs, capMs, answerMarginMs, 1)}).
      *
      * @param nowMs the clock
      * @param deadlineAtMs the call's absolute deadline
@@ -59,17 +60,51 @@ public final class Deadline {
      */
     public static long attemptTimeoutMs(long nowMs, long deadlineAtMs, long capMs,
             long answerMarginMs) {
+        return attemptTimeoutMs(nowMs, deadlineAtMs, capMs, answerMarginMs, 1);
+    }
+
+    /**
+     * The timeout of the next attempt (SEMANTICS.md §8 step 1): {@code min(cap, deadline_at - now)},
+     * provided the {@value #HEADER} it sends, {@code timeout - answer_margin_ms}, is at least the
+     * next hop's floor {@code min_deadline_ms}, below which the request would be refused.
+     *
+     * @param nowMs the clock
+     * @param deadlineAtMs the call's absolute deadline
+     * @param capMs {@link #attemptCapMs}: {@code timeout_ms} (origin) or {@code deadline_ms} (relay)
+     * @param answerMarginMs {@code payment.answer_margin_ms}
+     * @param minDeadlineMs {@code payment.min_deadline_ms}
+     * @return the attempt's timeout, at least {@code answerMarginMs + minDeadlineMs}
+     * @throws DeadlineExceededException when the header would be below {@code minDeadlineMs}: the
+     *     attempt does not start
+     */
+    public static long attemptTimeoutMs(long nowMs, long deadlineAtMs, long capMs,
+            long answerMarginMs, long minDeadlineMs) {
         long timeout = remainingTimeoutMs(nowMs, deadlineAtMs, capMs);
         if (timeout <= 0) {
             throw new DeadlineExceededException("no time left for an attempt at " + nowMs
                     + " ms with the deadline at " + deadlineAtMs + " ms");
         }
-        if (timeout <= answerMarginMs) {
+        if (!attemptStarts(timeout, answerMarginMs, minDeadlineMs)) {
             throw new DeadlineExceededException("an attempt would get " + timeout
-                    + " ms, not more than answer_margin_ms " + answerMarginMs
-                    + ": it does not start");
+                    + " ms and send " + HEADER + " " + (timeout - answerMarginMs)
+                    + " (answer_margin_ms " + answerMarginMs + "), below min_deadline_ms "
+                    + minDeadlineMs + ": it does not start");
         }
         return timeout;
+    }
+
+    /**
+     * Whether an attempt of {@code timeoutMs} may start: its {@value #HEADER},
+     * {@code timeoutMs - answerMarginMs}, is at least the next hop's {@code minDeadlineMs} (a lower
+     * value would be refused with 400 INVALID_REQUEST).
+     *
+     * @param timeoutMs the attempt's timeout
+     * @param answerMarginMs {@code payment.answer_margin_ms}
+     * @param minDeadlineMs {@code payment.min_deadline_ms}
+     * @return {@code timeoutMs - answerMarginMs >= minDeadlineMs}
+     */
+    public static boolean attemptStarts(long timeoutMs, long answerMarginMs, long minDeadlineMs) {
+        return timeoutMs - answerMarginMs >= minDeadlineMs;
     }
 
     /** {@link #attemptTimeoutMs} without the refusal, for the call loop: ≤ the margin means none. */
@@ -144,7 +179,9 @@ public final class Deadline {
     }
 
     /**
-     * Whether a backoff sleep may start: only if it ends strictly before the deadline.
+     * Whether a backoff sleep may start, with no cap, margin or floor: only if it ends strictly
+     * before the deadline (equivalent to
+     * {@code sleepAllowed(nowMs, delayMs, deadlineAtMs, Long.MAX_VALUE, 0, 1)}).
      *
      * @param nowMs the clock
      * @param delayMs the backoff delay
@@ -152,6 +189,24 @@ public final class Deadline {
      * @return {@code now + delay < deadline_at}
      */
     public static boolean sleepAllowed(long nowMs, long delayMs, long deadlineAtMs) {
-        return nowMs + delayMs < deadlineAtMs;
+        return sleepAllowed(nowMs, delayMs, deadlineAtMs, Long.MAX_VALUE, 0, 1);
+    }
+
+    /**
+     * Whether a backoff sleep may start (SEMANTICS.md §8 step 9): only if the attempt after it would
+     * start, {@code min(cap, deadline_at - now - delay) - answer_margin_ms >= min_deadline_ms}.
+     *
+     * @param nowMs the clock
+     * @param delayMs the backoff delay
+     * @param deadlineAtMs the call's absolute deadline
+     * @param capMs {@link #attemptCapMs}: {@code timeout_ms} (origin) or {@code deadline_ms} (relay)
+     * @param answerMarginMs {@code payment.answer_margin_ms}
+     * @param minDeadlineMs {@code payment.min_deadline_ms}
+     * @return whether the attempt after the sleep would start
+     */
+    public static boolean sleepAllowed(long nowMs, long delayMs, long deadlineAtMs, long capMs,
+            long answerMarginMs, long minDeadlineMs) {
+        return attemptStarts(Math.min(capMs, deadlineAtMs - nowMs - delayMs), answerMarginMs,
+                minDeadlineMs);
     }
 }

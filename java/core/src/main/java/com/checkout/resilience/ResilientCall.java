@@ -33,7 +33,7 @@ public final class ResilientCall {
      * The call loop of one call site.
      *
      * @param settings {@code payment}: timeout_ms, deadline_ms, provider_expected_p99_ms,
-     *     answer_margin_ms and retry are used here
+     *     min_deadline_ms, answer_margin_ms and retry are used here
      * @param role what this call site may retry
      * @param breaker the upstream's breaker, shared by every call to it
      * @param budget the upstream's retry budget, shared by every call to it
@@ -124,18 +124,20 @@ public final class ResilientCall {
         RetrySettings retry = settings.retry();
         long capMs = Deadline.attemptCapMs(role, settings.timeoutMs(), settings.deadlineMs());
         long marginMs = settings.answerMarginMs();
+        long floorMs = settings.minDeadlineMs();
         List<Long> sleeps = new ArrayList<>();
         ResilienceException lastError = null;
         for (int k = 1; ; k++) {
             long now = k == 1 ? startMs : nowMillis.getAsLong();
             long timeout = Deadline.remainingTimeoutMs(now, deadlineAtMs, capMs);
-            if (timeout <= marginMs) {
-                // At most answer_margin_ms left: the attempt does not start, and asks the
-                // breaker nothing.
+            if (!Deadline.attemptStarts(timeout, marginMs, floorMs)) {
+                // An X-Deadline-Ms below min_deadline_ms would be refused by the next hop: the
+                // attempt does not start, sends nothing and asks the breaker nothing.
                 return failed(new DeadlineExceededException("no time for attempt " + k + " at "
                         + now + " ms with the deadline at " + deadlineAtMs + " ms: " + timeout
-                        + " ms left, not more than answer_margin_ms " + marginMs, lastError),
-                        k - 1, sleeps);
+                        + " ms left would send " + Deadline.HEADER + " " + (timeout - marginMs)
+                        + " (answer_margin_ms " + marginMs + "), below min_deadline_ms "
+                        + floorMs, lastError), k - 1, sleeps);
             }
             CircuitBreaker.Permit permit;
             try {
@@ -165,10 +167,12 @@ public final class ResilientCall {
                         budget.maxMilli(), lastError), k, sleeps);
             }
             long delay = Backoff.delayMs(k, retry, random.getAsDouble());
-            if (!Deadline.sleepAllowed(now, delay, deadlineAtMs)) {
+            if (!Deadline.sleepAllowed(now, delay, deadlineAtMs, capMs, marginMs, floorMs)) {
+                // No sleep whose following attempt could not start.
                 return failed(new DeadlineExceededException("a backoff of " + delay
-                        + " ms from " + now + " ms would not end before the deadline at "
-                        + deadlineAtMs + " ms", lastError), k, sleeps);
+                        + " ms from " + now + " ms would leave no attempt that may start before"
+                        + " the deadline at " + deadlineAtMs + " ms (answer_margin_ms " + marginMs
+                        + ", min_deadline_ms " + floorMs + ")", lastError), k, sleeps);
             }
             sleeper.sleep(delay);
             sleeps.add(delay);

@@ -147,13 +147,11 @@ public final class VectorRunner {
                 case "attempt_timeout" -> {
                     fields(c, where, Set.of("op", "now_ms", "deadline_at_ms", "expect"),
                             Set.of("role"));
-                    long capMs = Deadline.attemptCapMs(c.has("role")
-                            ? role(text(c, "role", where), where) : Role.ORIGIN, timeoutMs,
-                            deadlineMs);
+                    long capMs = capOf(c, where, timeoutMs, deadlineMs);
                     try {
                         actual.put("timeout_ms", Deadline.attemptTimeoutMs(
                                 integer(c, "now_ms", where), integer(c, "deadline_at_ms", where),
-                                capMs, marginMs));
+                                capMs, marginMs, minDeadlineMs));
                     } catch (ResilienceException e) {
                         actual.put("error", e.errorClass().name());
                     }
@@ -176,15 +174,23 @@ public final class VectorRunner {
                 }
                 case "sleep_allowed" -> {
                     fields(c, where, Set.of("op", "now_ms", "delay_ms", "deadline_at_ms",
-                            "expect"), Set.of());
+                            "expect"), Set.of("role"));
+                    long capMs = capOf(c, where, timeoutMs, deadlineMs);
                     actual.put("allowed", Deadline.sleepAllowed(integer(c, "now_ms", where),
-                            integer(c, "delay_ms", where), integer(c, "deadline_at_ms", where)));
+                            integer(c, "delay_ms", where), integer(c, "deadline_at_ms", where),
+                            capMs, marginMs, minDeadlineMs));
                 }
                 default -> throw new VectorJson.Malformed(where, "unknown op \"" + op + "\"");
             }
             VectorJson.diff(where + " (" + op + ")", object(c, "expect", where), actual,
                     mismatches);
         }
+    }
+
+    /** The cap of the case's role (default origin): timeout_ms, or deadline_ms for a relay. */
+    private static long capOf(JsonNode c, String where, long timeoutMs, long deadlineMs) {
+        Role role = c.has("role") ? role(text(c, "role", where), where) : Role.ORIGIN;
+        return Deadline.attemptCapMs(role, timeoutMs, deadlineMs);
     }
 
     static Role role(String wireName, String where) {

@@ -51,9 +51,32 @@ class DeadlineTest {
     }
 
     @Test
-    void sleepMustEndStrictlyBeforeTheDeadline() {
+    void withoutCapMarginAndFloorASleepMustEndStrictlyBeforeTheDeadline() {
         assertTrue(Deadline.sleepAllowed(65999, 4000, 70000));
         assertFalse(Deadline.sleepAllowed(66000, 4000, 70000));
+    }
+
+    @Test
+    void sleepMustLeaveAnAttemptWhoseHeaderReachesTheFloor() {
+        assertTrue(Deadline.sleepAllowed(64500, 4000, 70000, 20000, 500, 1000));
+        assertFalse(Deadline.sleepAllowed(64501, 4000, 70000, 20000, 500, 1000));
+        assertFalse(Deadline.sleepAllowed(65999, 4000, 70000, 20000, 500, 1000));
+        // The cap counts too: an origin whose full attempt would send less than the floor never
+        // sleeps.
+        assertFalse(Deadline.sleepAllowed(0, 1000, 70000, 1000, 500, 600));
+        assertTrue(Deadline.sleepAllowed(0, 1000, 70000, 70000, 500, 600));
+    }
+
+    @Test
+    void attemptWhoseHeaderWouldBeBelowTheFloorDoesNotStart() {
+        assertEquals(1500, Deadline.attemptTimeoutMs(0, 1500, 20000, 500, 1000));
+        DeadlineExceededException e = assertThrows(DeadlineExceededException.class,
+                () -> Deadline.attemptTimeoutMs(0, 1499, 20000, 500, 1000));
+        assertEquals("DEADLINE_EXCEEDED: an attempt would get 1499 ms and send X-Deadline-Ms 999"
+                + " (answer_margin_ms 500), below min_deadline_ms 1000: it does not start",
+                e.getMessage());
+        assertTrue(Deadline.attemptStarts(1500, 500, 1000));
+        assertFalse(Deadline.attemptStarts(1499, 500, 1000));
     }
 
     @Test

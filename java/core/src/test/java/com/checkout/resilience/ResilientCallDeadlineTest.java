@@ -2,6 +2,7 @@ package com.checkout.resilience;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.checkout.config.generated.TimeoutConfig.PaymentSettings;
 import java.net.http.HttpTimeoutException;
@@ -105,6 +106,53 @@ class ResilientCallDeadlineTest {
         assertEquals(List.of(), seen);
         assertEquals(BreakerState.OPEN, breaker.state());
         assertEquals(1, breaker.generation());
+    }
+
+    @Test
+    void attemptWhoseHeaderWouldBeBelowTheFloorTakesNoPermitAndSendsNothing() throws Exception {
+        breaker.allow(0).record(Outcome.FAILURE, 0);
+        clock.set(60000);
+        // 1499 ms would send X-Deadline-Ms 999, below min_deadline_ms 1000: the breaker, due for
+        // recovery, is not asked and stays open.
+        CallResult<String> refused = loop(TestSettings.PAYMENT, Role.ORIGIN)
+                .call(script(), CLASSIFIER, 61499);
+        assertEquals(Optional.of(ErrorClass.DEADLINE_EXCEEDED), refused.errorClass());
+        assertEquals(0, refused.attempts());
+        assertTrue(refused.error().orElseThrow().getMessage()
+                .contains("X-Deadline-Ms 999 (answer_margin_ms 500), below min_deadline_ms 1000"),
+                refused.error().orElseThrow().getMessage());
+        assertEquals(BreakerState.OPEN, breaker.state());
+        assertEquals(1, breaker.generation());
+        // 1500 ms sends exactly the floor, as the half-open trial.
+        CallResult<String> sent = loop(TestSettings.PAYMENT, Role.ORIGIN)
+                .call(script(100), CLASSIFIER, 61500);
+        assertEquals("success", sent.result());
+        assertEquals(List.of(new AttemptContext(1, 1500, 1000)), seen);
+        assertEquals(BreakerState.CLOSED, breaker.state());
+        assertEquals(3, breaker.generation());
+    }
+
+    @Test
+    void backoffLeavingAnAttemptAtTheFloorIsSlept() throws Exception {
+        // 4750 - 1000 - 2250 = 1500 ms: the retry sends X-Deadline-Ms 1000.
+        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN,
+                new CircuitBreaker(TestSettings.BREAKER)).call(script(1000, 10), CLASSIFIER, 4750);
+        assertEquals("success", result.result());
+        assertEquals(List.of(2250L), result.sleepsMs());
+        assertEquals(List.of(new AttemptContext(1, 4750, 4250), new AttemptContext(2, 1500, 1000)),
+                seen);
+    }
+
+    @Test
+    void backoffLeavingNoAttemptThatCouldStartIsNotSleptButCostsItsDraw() throws Exception {
+        // 4749 - 1000 - 2250 = 1499 ms would leave a retry sending 999.
+        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN,
+                new CircuitBreaker(TestSettings.BREAKER)).call(script(1000, 10), CLASSIFIER, 4749);
+        assertEquals(Optional.of(ErrorClass.DEADLINE_EXCEEDED), result.errorClass());
+        assertEquals(List.of(), result.sleepsMs());
+        assertEquals(1, result.attempts());
+        assertEquals(1000, clock.get());
+        assertEquals(2, draws.size());
     }
 
     @Test
