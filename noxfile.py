@@ -26,7 +26,18 @@ TYPED_PYTHON = ("python/src", "tools")
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "python", "node", "java", "conformance", "monitoring", "replay-quick", "e2e"]
+nox.options.sessions = [
+    "lint",
+    "python",
+    "node",
+    "java",
+    "conformance",
+    "monitoring",
+    "replay-quick",
+    "e2e",
+    "deploy",
+    "lambda-zip",
+]
 
 
 def _install_python(session: nox.Session) -> None:
@@ -190,3 +201,75 @@ def config_diff(session: nox.Session) -> None:
     _install_python(session)
     _build_stack(session)
     session.run("python", "-m", "tools.replay.config_diff", *session.posargs)
+
+
+DEPLOY_REQUIREMENTS = "tools/deploy/requirements.txt"
+DEPLOY_TESTS = "tests/deploy/manifests"
+LAMBDA_ZIP_TESTS = "tests/deploy/lambda_zip"
+DOCKERFILES = ("deploy/docker/gateway.Dockerfile", "deploy/docker/order-service.Dockerfile")
+
+
+@nox.session(python=PYTHON)
+def deploy(session: nox.Session) -> None:
+    """The Kubernetes manifests offline: generated files current, kustomize build, strict schema validation, tests."""
+    session.install("-r", DEPLOY_REQUIREMENTS)
+    # The pinned kustomize, built once from the Go module proxy into the session's bin (on PATH in the session).
+    session.run("python", "-m", "tools.deploy", "install-kustomize", "--bin", session.bin)
+    session.run("python", "-m", "tools.deploy", "check")
+    session.run("hadolint", *DOCKERFILES)
+    # `python -m` puts the repo root on sys.path: the tests import tools.deploy.
+    session.run("python", "-m", "pytest", "-c", PY_CONFIG, "--rootdir", ".", DEPLOY_TESTS, *session.posargs)
+
+
+@nox.session(name="lambda-zip", python=PYTHON)
+def lambda_zip(session: nox.Session) -> None:
+    """Build dist/lambda.zip (handler, its Lambda Python 3.11 dependencies, the config), then invoke it unpacked."""
+    # tools.deploy's zip build runs pip (wheel, then install --target --platform), which a uv venv lacks.
+    session.install("pip", "pytest")
+    session.run("python", "-m", "tools.deploy", "lambda-zip")
+    session.run("python", "-m", "pytest", "-c", PY_CONFIG, "--rootdir", ".", LAMBDA_ZIP_TESTS, *session.posargs)
+
+
+# --- issue 14: each service beside the bare-framework baseline a user would otherwise write (tools/perf) ---
+PERF_TESTS = "tests/perf"
+FORWARDER_POM = "perf/baselines/javalin-forwarder/pom.xml"
+FASTIFY_PG_DIR = "perf/baselines/fastify-pg"
+
+
+def _install_wrk(session: nox.Session) -> None:
+    """Debian's `wrk` (the closed-loop load tool) when it is missing, as `monitoring` installs prometheus."""
+    if shutil.which("wrk") is not None:
+        return
+    if os.geteuid() != 0:
+        session.error("wrk is missing: install Debian's `wrk` package")
+    session.log("wrk is missing: installing Debian's `wrk` package")
+    session.run("apt-get", "update", external=True)
+    session.run("apt-get", "install", "-y", "--no-install-recommends", "wrk", external=True)
+
+
+def _build_perf(session: nox.Session) -> None:
+    """The stack (gateway jar, order service) and both baselines (the forwarder's shaded jar, fastify-pg's npm ci)."""
+    _build_stack(session)
+    session.run("mvn", "-B", "-q", "-f", FORWARDER_POM, "package", external=True)
+    with session.chdir(FASTIFY_PG_DIR):
+        session.run("npm", "ci", "--no-audit", "--no-fund", external=True, silent=True)
+
+
+@nox.session(python=PYTHON, default=False)
+def perf(session: nox.Session) -> None:
+    """Each service beside its bare baseline: saturation, p50/p99 at a fixed rate, CPU per request (~7 min)."""
+    _install_python(session)
+    _install_wrk(session)
+    _build_perf(session)
+    # `python -m` puts the repo root on sys.path: tools.perf imports tools.stack and tools.pg.
+    session.run("python", "-m", "tools.perf", *session.posargs)
+
+
+@nox.session(name="perf-quick", python=PYTHON, default=False)
+def perf_quick(session: nox.Session) -> None:
+    """The perf driver's unit tests and its --quick smoke run (< 2 min): every target answers, no timing judged."""
+    _install_python(session)
+    session.run("python", "-m", "pytest", "-c", PY_CONFIG, "--rootdir", ".", PERF_TESTS)
+    _install_wrk(session)
+    _build_perf(session)
+    session.run("python", "-m", "tools.perf", "--quick", *session.posargs)
