@@ -18,7 +18,7 @@ import {
 } from "./http/requestValidation.js";
 import { ServiceError, invalidRequest, type ErrorDetail } from "./http/serviceError.js";
 import { Metrics, routeLabel, SERVICE, type RequestOutcome } from "./observability/metrics.js";
-import { orderResponse, type OrderStatus } from "./orders/order.js";
+import { orderResponse, type Order, type OrderStatus } from "./orders/order.js";
 import { OrderRepository } from "./orders/orderRepository.js";
 import { OrderService } from "./orders/orderService.js";
 import { Reconciler } from "./orders/reconciler.js";
@@ -73,8 +73,9 @@ export function buildApp(deps: AppDependencies): OrderServiceApp {
   });
   const payments = new Payments({ gateway, config, clock, random: deps.random ?? Math.random, metrics, logger });
   const repository = new OrderRepository(database);
-  const orders = new OrderService({ repository, database, payments, config, metrics, logger });
   const reconciler = new Reconciler({ repository, gateway, config, clock, logger });
+  const settleNow = (order: Order): Promise<Order> => reconciler.settleNow(order);
+  const orders = new OrderService({ repository, database, payments, config, metrics, logger, settleNow });
   const monitor = new PoolMonitor({ database, config, logger });
   config.onChange((next) => database.resize(next.loaded.settings.database.pool));
   config.onReloadResult((result) => metrics.configReload(result));
@@ -140,7 +141,7 @@ export function buildApp(deps: AppDependencies): OrderServiceApp {
         failure.detailMessage,
       );
     }
-    return reply.code(failure.status).send(failure.body());
+    return reply.code(failure.status).headers(failure.headers).send(failure.body());
   });
   server.setNotFoundHandler((request, reply) => {
     const failure = new ServiceError("NOT_FOUND", `no route ${request.method} ${request.url}`);
@@ -152,10 +153,13 @@ export function buildApp(deps: AppDependencies): OrderServiceApp {
     const arrival = clock.now();
     const input = parseOrderInputs(request);
     // After validation, so a malformed request is told so even with a spent deadline; before any work.
+    // A deadline below payment.min_deadline_ms is refused (400): too short for a payment to be tried.
+    const payment = config.settings.payment;
     const deadlineAt = deadlineFromHeader(
       arrival,
       header(request, "x-deadline-ms"),
-      config.settings.payment.deadline_ms,
+      payment.deadline_ms,
+      payment.min_deadline_ms,
     );
     const { order, replayed } = await orders.place(input.body, input.idempotencyKey, deadlineAt);
     answered.set(request, {
@@ -207,7 +211,7 @@ export function buildApp(deps: AppDependencies): OrderServiceApp {
 }
 
 // Every input is checked before anything is reported, so one 400 names every bad field.
-function parseOrderInputs(request: FastifyRequest): { body: CreateOrderRequest; idempotencyKey: string | undefined } {
+function parseOrderInputs(request: FastifyRequest): { body: CreateOrderRequest; idempotencyKey: string } {
   const details: ErrorDetail[] = [];
   const attempt = <T>(parse: () => T): T | undefined => {
     try {
@@ -222,7 +226,7 @@ function parseOrderInputs(request: FastifyRequest): { body: CreateOrderRequest; 
   };
   const idempotencyKey = attempt(() => parseIdempotencyKey(request.headers["idempotency-key"]));
   const body = attempt(() => parseCreateOrder(request.body));
-  if (details.length > 0 || body === undefined) {
+  if (details.length > 0 || body === undefined || idempotencyKey === undefined) {
     throw invalidRequest(details);
   }
   return { body, idempotencyKey };

@@ -20,7 +20,10 @@ export type ConfigListener = (next: ActiveConfig, previous: ActiveConfig) => voi
 /**
  * Holds the active config and swaps it, all or nothing, when the file at its path changes to a valid
  * document with a new fingerprint (config/LOADING.md). An invalid file is logged with every
- * violation, counted, and ignored: the last good config stays. The path is re-read on every poll,
+ * violation, counted, and ignored: the last good config stays. So is a valid file with lint
+ * warnings (issue 11 h): a warning marks a setting meant only for a deliberate start — the replay's
+ * `legacy_hold_connection_during_payment` — and a running service must not be switched into it by
+ * an edit; a start with warnings is allowed (and logs them). The path is re-read on every poll,
  * so a Kubernetes-style `..data` symlink swap is seen like an edit.
  */
 export class ConfigHolder {
@@ -100,6 +103,19 @@ export class ConfigHolder {
     }
     if (loaded.fingerprint === this.#active.loaded.fingerprint) {
       return "unchanged";
+    }
+    if (loaded.warnings.length > 0) {
+      return this.#reject(
+        new ConfigError(
+          this.#path,
+          loaded.warnings.map(({ pointer, rule, message }) => ({
+            pointer,
+            rule,
+            message: `${message} (a lint warning: allowed at start, refused at reload)`,
+          })),
+          loaded.warnings,
+        ),
+      );
     }
     const previous = this.#active;
     const next: ActiveConfig = Object.freeze({ loaded, loadedAt: this.#clock.wall() });

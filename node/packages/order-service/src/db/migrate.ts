@@ -11,18 +11,26 @@ import type { Database } from "./database.js";
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "migrations");
 
 // Any constant both the service and an operator's psql agree on; it names this lock in pg_locks.
-const MIGRATION_LOCK_ID = 5_012_026;
+export const MIGRATION_LOCK_ID = 5_012_026;
+// How long a replica waits for another one's migrations before it gives up starting.
+const LOCK_WAIT = "120s";
 
 /**
  * Applies every `NNN_name.sql` not yet in `schema_migrations`, in name order, in one transaction
- * holding an advisory lock: instances starting together apply each file once, and a failing file
- * leaves the schema as it was. Returns the names applied.
+ * holding an advisory lock (`pg_advisory_xact_lock`, released by the commit): replicas starting
+ * together on one database queue on the lock, the first applies each file once, the others find
+ * them recorded. A failing file leaves the schema as it was. The pool's `statement_timeout` (the
+ * acquire timeout, meant for requests) is lifted for this one transaction: a migration, or the wait
+ * for another replica's, may take longer than a request may; the lock wait is bounded by
+ * `lock_timeout` instead. Returns the names applied.
  */
 export async function migrate(database: Database, dir: string = MIGRATIONS_DIR): Promise<string[]> {
   const files = readdirSync(dir)
     .filter((name) => /^\d+_[\w-]+\.sql$/.test(name))
     .sort();
   return database.transaction(async (client) => {
+    await client.query("SET LOCAL statement_timeout = 0");
+    await client.query(`SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
     await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_ID]);
     await client.query(
       "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",

@@ -12,6 +12,15 @@ export interface PaymentRequest {
   readonly paymentToken: string;
 }
 
+/**
+ * How long one attempt waits, and the `X-Deadline-Ms` it sends: less than the wait by
+ * `payment.answer_margin_ms`, so the gateway's answer has time to travel back (SEMANTICS.md §5).
+ */
+export interface AttemptTimeouts {
+  readonly timeoutMs: number;
+  readonly deadlineHeaderMs: number;
+}
+
 /** A definitive answer: the provider authorised or declined the charge. */
 export interface PaymentAnswer {
   readonly status: "authorised" | "declined";
@@ -47,15 +56,18 @@ export class GatewayError extends ResilienceError {
   readonly maybeCharged: boolean;
   /** The gateway's HTTP status, `null` when it did not answer. */
   readonly status: number | null;
+  /** Our own attempt timeout ran out (no answer in time), as opposed to the gateway answering TIMEOUT. */
+  readonly timedOut: boolean;
 
   constructor(
     errorClass: ErrorClass,
     message: string,
-    options: { maybeCharged: boolean; status?: number; retryable?: boolean },
+    options: { maybeCharged: boolean; status?: number; retryable?: boolean; timedOut?: boolean },
   ) {
     super(errorClass, message, options.retryable ?? ERROR_CLASSES[errorClass].retryable);
     this.maybeCharged = options.maybeCharged;
     this.status = options.status ?? null;
+    this.timedOut = options.timedOut ?? false;
   }
 }
 
@@ -83,12 +95,12 @@ export class GatewayClient {
     return this.#baseUrl;
   }
 
-  /** One `POST /payments` attempt that gives up after `timeoutMs` (also its `X-Deadline-Ms`). */
-  async pay(request: PaymentRequest, timeoutMs: number): Promise<PaymentAnswer> {
+  /** One `POST /payments` attempt that gives up after `timeouts.timeoutMs`. */
+  async pay(request: PaymentRequest, timeouts: AttemptTimeouts): Promise<PaymentAnswer> {
     const { status, body, retryAfter } = await this.#exchange(
       "POST",
       "/payments",
-      timeoutMs,
+      timeouts,
       { "idempotency-key": request.paymentKey },
       {
         order_id: request.orderId,
@@ -119,11 +131,11 @@ export class GatewayClient {
   }
 
   /** One `GET /payments/{key}`: what the gateway (asking the provider if need be) knows of the payment. */
-  async lookup(paymentKey: string, timeoutMs: number): Promise<PaymentLookup> {
+  async lookup(paymentKey: string, timeouts: AttemptTimeouts): Promise<PaymentLookup> {
     const { status, body, retryAfter } = await this.#exchange(
       "GET",
       `/payments/${encodeURIComponent(paymentKey)}`,
-      timeoutMs,
+      timeouts,
       {},
     );
     const record = asRecord(body);
@@ -147,7 +159,7 @@ export class GatewayClient {
   async #exchange(
     method: "GET" | "POST",
     path: string,
-    timeoutMs: number,
+    { timeoutMs, deadlineHeaderMs }: AttemptTimeouts,
     headers: Record<string, string>,
     body?: unknown,
   ): Promise<{ status: number; body: unknown; retryAfter: boolean }> {
@@ -159,7 +171,7 @@ export class GatewayClient {
         method,
         headers: {
           accept: "application/json",
-          [DEADLINE_HEADER.toLowerCase()]: String(timeoutMs),
+          [DEADLINE_HEADER.toLowerCase()]: String(deadlineHeaderMs),
           ...(body === undefined ? {} : { "content-type": "application/json" }),
           ...headers,
         },
@@ -186,7 +198,10 @@ export class GatewayClient {
 function transportError(error: unknown, timeoutMs: number): GatewayError {
   const name = error instanceof Error ? error.name : "";
   if (name === "TimeoutError" || name === "AbortError") {
-    return new GatewayError("TIMEOUT", `the gateway did not answer within ${timeoutMs} ms`, { maybeCharged: true });
+    return new GatewayError("TIMEOUT", `the gateway did not answer within ${timeoutMs} ms`, {
+      maybeCharged: true,
+      timedOut: true,
+    });
   }
   const code = (error as { code?: unknown } | null)?.code;
   const detail = typeof code === "string" ? code : error instanceof Error ? error.message : String(error);

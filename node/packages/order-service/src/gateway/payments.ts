@@ -3,18 +3,26 @@ import {
   ResilienceError,
   ResilientCall,
   RetryBudget,
+  deadlineHeaderMs,
   defaultClassifier,
   type AttemptVerdict,
   type ErrorClass,
   type PaymentSettings,
   type Settled,
+  type TimeoutConfig,
 } from "@checkout/core";
 import type { Logger } from "pino";
 
 import type { Clock } from "../clock.js";
 import type { ConfigHolder } from "../config/configHolder.js";
 import type { Metrics } from "../observability/metrics.js";
-import { GatewayError, type GatewayClient, type PaymentAnswer, type PaymentRequest } from "./gatewayClient.js";
+import {
+  GatewayError,
+  type AttemptTimeouts,
+  type GatewayClient,
+  type PaymentAnswer,
+  type PaymentRequest,
+} from "./gatewayClient.js";
 
 /** How a payment ended, as the order records it. */
 export interface PaymentResult {
@@ -94,10 +102,12 @@ export class Payments {
       },
     });
     let maybeCharged = false;
-    const result = await call.run(async ({ attempt, timeoutMs }) => {
+    // The kernel sizes each attempt (a relay's gets the whole remaining deadline, the gateway runs its
+    // own retries inside it) and its header (the attempt's timeout less payment.answer_margin_ms).
+    const result = await call.run(async ({ attempt, timeoutMs, deadlineHeaderMs }) => {
       const startedAt = clock.now();
       try {
-        const answer = await gateway.pay(request, timeoutMs);
+        const answer = await gateway.pay(request, { timeoutMs, deadlineHeaderMs });
         const seconds = (clock.now() - startedAt) / 1000;
         metrics.upstreamAttempt(answer.status === "declined" ? "DECLINED" : "success", seconds);
         logger.info(
@@ -105,6 +115,7 @@ export class Payments {
             payment_key: request.paymentKey,
             attempt,
             timeout_ms: timeoutMs,
+            deadline_header_ms: deadlineHeaderMs,
             duration_ms: clock.now() - startedAt,
             result: answer.status,
           },
@@ -150,6 +161,12 @@ export class Payments {
       );
     });
   }
+}
+
+/** A lookup's wait (one attempt timeout) and its header, the answer margin less (SEMANTICS.md §5). */
+export function lookupTimeouts(settings: TimeoutConfig): AttemptTimeouts {
+  const { timeout_ms: timeoutMs, answer_margin_ms: margin } = settings.payment;
+  return { timeoutMs, deadlineHeaderMs: deadlineHeaderMs(timeoutMs, margin) };
 }
 
 // A declined payment is an answer the call ends with, not a fault (SEMANTICS.md §6).

@@ -17,7 +17,7 @@ export function toServiceError(error: unknown): ServiceError {
   }
   if (error instanceof ResilienceError) {
     const details =
-      error.errorClass === "INVALID_REQUEST" ? [{ pointer: "/headers/x-deadline-ms", message: detailOf(error) }] : [];
+      error.errorClass === "INVALID_REQUEST" ? [{ pointer: "/headers/X-Deadline-Ms", message: detailOf(error) }] : [];
     return new ServiceError(error.errorClass, detailOf(error), { details, cause: error });
   }
   const fastifyError = error as Partial<FastifyError>;

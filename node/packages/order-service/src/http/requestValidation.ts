@@ -1,4 +1,4 @@
-import { escapePointerToken } from "@checkout/core";
+import { API_LIMITS, escapePointerToken } from "@checkout/core";
 
 import { componentValidators, type ErrorObject } from "./openapi.js";
 import { invalidRequest, type ErrorDetail } from "./serviceError.js";
@@ -13,38 +13,36 @@ export interface CreateOrderRequest {
 
 const validators = componentValidators();
 const createOrder = validators("CreateOrderRequest");
-const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 // Values at these pointers are never echoed back or logged (the whole body may hold the token).
 const SECRET_POINTERS = new Set(["", "/payment_token"]);
-const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,255}$/;
+const IDEMPOTENCY_KEY = new RegExp(`^[\\x21-\\x7E]{1,${API_LIMITS.idempotencyKeyMaxLength}}$`);
+const IDEMPOTENCY_KEY_RULE =
+  `1 to ${API_LIMITS.idempotencyKeyMaxLength} visible ASCII characters (0x21-0x7E), sent once, that the client ` +
+  "chooses for this order and repeats on every retry of it (e.g. a UUID)";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The body against the OpenAPI `CreateOrderRequest` schema, then the currency against ISO 4217. */
+/**
+ * The body against the OpenAPI `CreateOrderRequest` schema, whose limits are @checkout/core's
+ * API_LIMITS (config/api-limits.json, the same at every hop; a test holds openapi.json to them).
+ */
 export function parseCreateOrder(body: unknown): CreateOrderRequest {
   if (!createOrder(body)) {
     throw invalidRequest((createOrder.errors ?? []).map(toDetail));
   }
-  const request = body as CreateOrderRequest;
-  if (!KNOWN_CURRENCIES.has(request.currency)) {
-    throw invalidRequest([
-      {
-        pointer: "/currency",
-        message: `must be an ISO 4217 currency code, but was ${JSON.stringify(request.currency)}`,
-      },
-    ]);
-  }
-  return request;
+  return body as CreateOrderRequest;
 }
 
-/** The optional Idempotency-Key header: 1–255 printable ASCII characters. */
-export function parseIdempotencyKey(header: string | string[] | undefined): string | undefined {
+/**
+ * The required Idempotency-Key header (issue 11 a): without one, a retry after a lost answer or a
+ * 503 would be a second order and a second charge, so a request without it is refused.
+ */
+export function parseIdempotencyKey(header: string | string[] | undefined): string {
   if (header === undefined) {
-    return undefined;
+    throw invalidRequest([{ pointer: "/headers/Idempotency-Key", message: `is required: ${IDEMPOTENCY_KEY_RULE}` }]);
   }
   if (typeof header !== "string" || !IDEMPOTENCY_KEY.test(header)) {
-    throw invalidRequest([
-      { pointer: "/headers/idempotency-key", message: "must be 1 to 255 printable ASCII characters, sent once" },
-    ]);
+    const shown = typeof header === "string" ? `, but was ${preview(header)}` : ", but was sent more than once";
+    throw invalidRequest([{ pointer: "/headers/Idempotency-Key", message: `must be ${IDEMPOTENCY_KEY_RULE}${shown}` }]);
   }
   return header;
 }
@@ -69,6 +67,13 @@ function toDetail(error: ErrorObject): ErrorDetail {
     return { pointer: `${error.instancePath}/${escapePointerToken(extra)}`, message: "is not a field of this request" };
   }
   const found = SECRET_POINTERS.has(error.instancePath) ? "" : `, but was ${preview(error.data)}`;
+  if (error.keyword === "enum" && error.instancePath === "/currency") {
+    const count = Object.keys(API_LIMITS.currencies).length;
+    return {
+      pointer: error.instancePath,
+      message: `must be one of the ${count} ISO 4217 codes of config/api-limits.json (e.g. EUR)${found}`,
+    };
+  }
   return { pointer: error.instancePath, message: `${error.message ?? "is invalid"}${found}` };
 }
 

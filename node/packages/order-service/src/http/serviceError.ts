@@ -1,5 +1,7 @@
 import { ERROR_CLASSES, ResilienceError, type ErrorClass } from "@checkout/core";
 
+import { maskCardNumbers } from "../observability/mask.js";
+
 /** One entry of an error body's `details`: where in the request, and what was wrong there. */
 export interface ErrorDetail {
   /** JSON Pointer into the body (`/amount_minor`), or `/headers/<name>` and `/path/<name>` for the rest. */
@@ -25,15 +27,24 @@ export class ServiceError extends ResilienceError {
   override readonly name: string = "ServiceError";
   readonly status: number;
   readonly details: readonly ErrorDetail[];
+  /** Response headers the answer carries (e.g. `retry-after`), lowercase names. */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     errorClass: ErrorClass,
     message: string,
-    options: { status?: number; details?: readonly ErrorDetail[]; retryable?: boolean; cause?: unknown } = {},
+    options: {
+      status?: number;
+      details?: readonly ErrorDetail[];
+      retryable?: boolean;
+      cause?: unknown;
+      headers?: Readonly<Record<string, string>>;
+    } = {},
   ) {
     super(errorClass, message, options.retryable ?? ERROR_CLASSES[errorClass].retryable);
     this.status = options.status ?? ERROR_CLASSES[errorClass].httpStatus ?? 500;
     this.details = options.details ?? [];
+    this.headers = options.headers ?? {};
     if (options.cause !== undefined) {
       this.cause = options.cause;
     }
@@ -45,13 +56,25 @@ export class ServiceError extends ResilienceError {
     return this.message.startsWith(prefix) ? this.message.slice(prefix.length) : this.message;
   }
 
+  /**
+   * The answer's body. Every text in it passes the log's card-number mask: a message may quote what
+   * the client sent (a card number sent as `amount_minor`, a path, a JSON parser's excerpt of the
+   * body), and an answer must not echo card data any more than a log line may.
+   */
   body(): ErrorBody {
     return {
       error: {
         class: this.errorClass,
-        message: this.detailMessage,
+        message: maskCardNumbers(this.detailMessage),
         retryable: this.retryable,
-        ...(this.details.length > 0 ? { details: this.details } : {}),
+        ...(this.details.length > 0
+          ? {
+              details: this.details.map((detail) => ({
+                pointer: maskCardNumbers(detail.pointer),
+                message: maskCardNumbers(detail.message),
+              })),
+            }
+          : {}),
       },
     };
   }

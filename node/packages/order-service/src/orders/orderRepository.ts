@@ -23,6 +23,12 @@ export const IDEMPOTENCY_CONSTRAINT = "orders_idempotency_key_unique";
 const COLUMNS =
   "id, idempotency_key, request_hash, customer_id, amount_minor, currency, status, payment_key, payment_status, payment_error_class, created_at, updated_at";
 
+const QUALIFIED_COLUMNS = COLUMNS.split(", ")
+  .map((column) => `o.${column}`)
+  .join(", ");
+// An order that stays unknown is looked at after 1, 2, 4 … 64 backoff units, then every 64.
+const MAX_BACKOFF_DOUBLINGS = 6;
+
 export interface NewOrder {
   readonly id: string;
   readonly idempotencyKey: string;
@@ -98,17 +104,29 @@ export class OrderRepository {
   }
 
   /**
-   * Orders whose payment outcome is open: PAYMENT_UNKNOWN, and PENDING ones older than `staleMs`
-   * (their request is surely over, e.g. the process crashed mid-payment), oldest first.
+   * Claims up to `limit` orders whose payment outcome is open and whose look is due — PAYMENT_UNKNOWN,
+   * and PENDING ones older than `staleMs` (their request is surely over, e.g. the process crashed
+   * mid-payment) — least recently looked at first. One statement: the rows are locked only while it
+   * runs (`FOR UPDATE SKIP LOCKED`, so replicas claiming at once take different orders), and it moves
+   * each order's `next_reconcile_at` on by `backoffMs × 2^(looks so far, at most 6)`, which is the
+   * claim: no replica takes the order again before then, whatever this one does with it.
    */
-  async unsettled(staleMs: number, limit: number): Promise<Order[]> {
+  async claimDue(staleMs: number, limit: number, backoffMs: number): Promise<Order[]> {
     const result = await this.#db.query<OrderRow>(
-      `SELECT ${COLUMNS} FROM orders
-       WHERE status = 'PAYMENT_UNKNOWN'
-          OR (status = 'PENDING' AND created_at < now() - make_interval(secs => $1::double precision / 1000))
-       ORDER BY updated_at
-       LIMIT $2`,
-      [staleMs, limit],
+      `WITH due AS (
+         SELECT id FROM orders
+          WHERE status IN ('PENDING', 'PAYMENT_UNKNOWN') AND next_reconcile_at <= now()
+            AND (status = 'PAYMENT_UNKNOWN' OR created_at < now() - $1::double precision * interval '1 millisecond')
+          ORDER BY next_reconcile_at, id
+          LIMIT $2
+          FOR UPDATE SKIP LOCKED)
+       UPDATE orders AS o
+          SET reconcile_attempts = o.reconcile_attempts + 1,
+              next_reconcile_at = now() + $3::double precision
+                * power(2, LEAST(o.reconcile_attempts, ${MAX_BACKOFF_DOUBLINGS})) * interval '1 millisecond'
+         FROM due WHERE o.id = due.id
+       RETURNING ${QUALIFIED_COLUMNS}`,
+      [staleMs, limit, backoffMs],
     );
     return result.rows.map(toOrder);
   }

@@ -36,6 +36,8 @@ export interface OrderServiceOptions {
   readonly config: ConfigHolder;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Asks the gateway about an unsettled order now (the reconciler's lookup) and returns it as it is then. */
+  readonly settleNow: (order: Order) => Promise<Order>;
 }
 
 /**
@@ -50,11 +52,14 @@ export class OrderService {
     this.#options = options;
   }
 
-  async place(request: CreateOrderRequest, idempotencyKey: string | undefined, deadlineAt: number): Promise<Placed> {
+  /**
+   * Places the order `key` names, or answers the one it already names. The key is the client's and
+   * required: it is what makes a retry — after a lost answer, a 503, a 409 — the same order.
+   */
+  async place(request: CreateOrderRequest, key: string, deadlineAt: number): Promise<Placed> {
     const { repository, config } = this.#options;
     const settings = config.settings;
     const orderId = randomUUID();
-    const key = idempotencyKey ?? randomUUID();
     // The token is not part of the stored hash: nothing derived from it is ever written down.
     const requestHash = fingerprint({
       customer_id: request.customer_id,
@@ -164,22 +169,28 @@ export class OrderService {
         status: 422,
         details: [
           {
-            pointer: "/headers/idempotency-key",
+            pointer: "/headers/Idempotency-Key",
             message: `belongs to order ${order.id}, created with another payload`,
           },
         ],
       });
     }
-    if (order.status === "PENDING" && ageMs < pendingStaleAfterMs(settings)) {
-      // Repeating it later is exactly right, so this conflict says retryable.
+    const staleAfterMs = pendingStaleAfterMs(settings);
+    if (order.status === "PENDING" && ageMs < staleAfterMs) {
+      // A request may still be paying it. Repeating it later is exactly right, so this conflict says
+      // retryable, and Retry-After says when the order is surely no longer being paid.
+      const waitS = Math.max(1, Math.ceil((staleAfterMs - ageMs) / 1000));
       throw new ServiceError(
         "IDEMPOTENCY_CONFLICT",
-        `order ${order.id} with this Idempotency-Key is still being paid`,
-        {
-          status: 409,
-          retryable: true,
-        },
+        `order ${order.id} with this Idempotency-Key is still being paid; ` +
+          `repeat the request with the same key after ${waitS} s`,
+        { status: 409, retryable: true, headers: { "retry-after": String(waitS) } },
       );
+    }
+    if (order.status === "PENDING" || order.status === "PAYMENT_UNKNOWN") {
+      // No request pays it any more and its outcome is open: ask the gateway now (a lookup, never a
+      // charge) rather than answer a stale state the reconciler would correct later.
+      return this.#options.settleNow(order);
     }
     return order;
   }

@@ -1,15 +1,18 @@
-import { ResilienceError } from "@checkout/core";
+import { ResilienceError, type TimeoutConfig } from "@checkout/core";
 import type { Logger } from "pino";
 
 import type { Clock } from "../clock.js";
 import type { ConfigHolder } from "../config/configHolder.js";
 import type { GatewayClient, PaymentLookup } from "../gateway/gatewayClient.js";
+import { lookupTimeouts } from "../gateway/payments.js";
 import type { Order, OrderStatus, PaymentStatus } from "./order.js";
 import type { OrderRepository } from "./orderRepository.js";
 import { pendingStaleAfterMs } from "./orderService.js";
 
-// Orders settled per run; the next run, one interval later, takes the rest.
-const BATCH = 100;
+// Orders looked at per run at most; the next run, one interval later, takes the next ones.
+export const RUN_LIMIT = 100;
+// Orders claimed and looked up at once: a chunk takes one lookup timeout, however many hang.
+const CHUNK = 10;
 
 /** What one run did. */
 export interface ReconcileRun {
@@ -25,6 +28,13 @@ export interface ReconcileRun {
  * never paid) — by asking the gateway `GET /payments/{key}`, every
  * `order_service.reconcile_interval_ms`. The database is used only for short statements, never
  * across the HTTP call.
+ *
+ * Fair and shared: a run claims due orders in chunks of {@link CHUNK} (least recently looked at
+ * first; each claim moves the order's next look on by a backoff, see
+ * {@link OrderRepository.claimDue}), looks a chunk up at once, and goes on — a lookup that times
+ * out or is refused settles nothing but ends nothing either. A run stops after {@link RUN_LIMIT}
+ * orders or once it has taken one reconcile interval. Replicas on one database never look at the
+ * same order in one round.
  */
 export class Reconciler {
   readonly #repository: OrderRepository;
@@ -102,43 +112,61 @@ export class Reconciler {
 
   async #run(): Promise<ReconcileRun | undefined> {
     const settings = this.#config.settings;
+    const startedAt = this.#clock.now();
+    const budgetMs = Math.max(settings.order_service.reconcile_interval_ms, settings.payment.timeout_ms);
     try {
-      const orders = await this.#repository.unsettled(pendingStaleAfterMs(settings), BATCH);
+      let examined = 0;
       let settled = 0;
-      for (const order of orders) {
-        let lookup: PaymentLookup;
-        try {
-          lookup = await this.#gateway.lookup(order.paymentKey, settings.payment.timeout_ms);
-        } catch (error) {
-          const errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
-          this.#logger.warn(
-            { order_id: order.id, payment_key: order.paymentKey, error_class: errorClass, err: error },
-            "reconciliation lookup failed",
-          );
-          if (errorClass === "TIMEOUT" || errorClass === "CONNECTION") {
-            break; // the gateway is not reachable: the next run tries again
-          }
-          continue;
-        }
-        if (await this.#settle(order, lookup)) {
-          settled += 1;
+      while (examined < RUN_LIMIT && !this.#stopped && this.#clock.now() - startedAt < budgetMs) {
+        const chunk = await this.#repository.claimDue(
+          pendingStaleAfterMs(settings),
+          Math.min(CHUNK, RUN_LIMIT - examined),
+          reconcileBackoffMs(settings),
+        );
+        examined += chunk.length;
+        const results = await Promise.all(chunk.map((order) => this.#lookAt(order, settings)));
+        settled += results.filter(Boolean).length;
+        if (chunk.length < CHUNK) {
+          break; // nothing more is due
         }
       }
       const unknownOrders = await this.#repository.countUnknown();
       this.#unknownOrders = unknownOrders;
       this.#lastRunAt = this.#clock.wall();
-      if (orders.length > 0) {
-        this.#logger.info(
-          { examined: orders.length, settled, unknown_orders: unknownOrders },
-          "reconciliation run finished",
-        );
+      if (examined > 0) {
+        this.#logger.info({ examined, settled, unknown_orders: unknownOrders }, "reconciliation run finished");
       }
-      return { examined: orders.length, settled, unknownOrders };
+      return { examined, settled, unknownOrders };
     } catch (error) {
       const errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
       this.#logger.warn({ error_class: errorClass, err: error }, "reconciliation run failed; the next run tries again");
       return undefined;
     }
+  }
+
+  /**
+   * Asks the gateway about one order now and records what it says; the order as it is afterwards.
+   * A replay of an unsettled order (a client retrying with its key) uses it, outside the schedule.
+   */
+  async settleNow(order: Order): Promise<Order> {
+    await this.#lookAt(order, this.#config.settings);
+    return (await this.#repository.byId(order.id)) ?? order;
+  }
+
+  /** One lookup and, when it decides something, one guarded update; whether the order was settled. */
+  async #lookAt(order: Order, settings: TimeoutConfig): Promise<boolean> {
+    let lookup: PaymentLookup;
+    try {
+      lookup = await this.#gateway.lookup(order.paymentKey, lookupTimeouts(settings));
+    } catch (error) {
+      const errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
+      this.#logger.warn(
+        { order_id: order.id, payment_key: order.paymentKey, error_class: errorClass, err: error },
+        "reconciliation lookup failed; the order is looked at again later",
+      );
+      return false;
+    }
+    return this.#settle(order, lookup);
   }
 
   async #settle(order: Order, lookup: PaymentLookup): Promise<boolean> {
@@ -162,6 +190,17 @@ export class Reconciler {
     }
     return updated !== undefined && status !== "PAYMENT_UNKNOWN";
   }
+}
+
+/**
+ * The unit of an order's reconcile backoff: one interval, but never less than a chunk's own work (a
+ * lookup timeout plus a write's acquire wait), so a claim outlasts the look it was taken for.
+ */
+export function reconcileBackoffMs(settings: TimeoutConfig): number {
+  return Math.max(
+    settings.order_service.reconcile_interval_ms,
+    settings.payment.timeout_ms + settings.database.pool.acquire_timeout_ms,
+  );
 }
 
 // A payment the gateway never took (404) was never charged. A stale PENDING order whose outcome is

@@ -8,7 +8,7 @@ import { UsageError, parseCli, type CliOptions } from "../cli.js";
 import { systemClock } from "../clock.js";
 import { ConfigHolder } from "../config/configHolder.js";
 import { Database } from "../db/database.js";
-import { EmbeddedDatabase } from "../db/embeddedPostgres.js";
+import { isThrowaway, redactUrl, unreachableHint, type DatabaseTarget } from "../db/databaseUrl.js";
 import { migrate } from "../db/migrate.js";
 import { GatewayClient } from "../gateway/gatewayClient.js";
 import { createLogger } from "../observability/logger.js";
@@ -17,7 +17,6 @@ const EXIT_INVALID = 2;
 
 /** What has been started so far, stopped in reverse order — also when a signal comes mid-start. */
 interface Started {
-  embedded?: EmbeddedDatabase;
   database?: Database;
   config?: ConfigHolder;
   gateway?: GatewayClient;
@@ -39,7 +38,6 @@ async function main(): Promise<void> {
       await started.app?.server.close();
       await started.gateway?.close();
       await started.database?.close();
-      await started.embedded?.destroy();
       logger.info({ event: "stopped", reason }, "stopped");
       process.exit(code);
     })();
@@ -49,17 +47,21 @@ async function main(): Promise<void> {
     process.on(signal, () => void stop(signal, 0));
   }
 
+  const target = options.database;
+  const shownUrl = redactUrl(target.url);
+  const throwaway = isThrowaway(process.env);
+  if (throwaway) {
+    logger.warn(
+      { event: "database_throwaway", database: shownUrl },
+      "THROWAWAY DATABASE: every order stored here is lost when the server that holds it stops " +
+        "(CHECKOUT_DB_THROWAWAY=1)",
+    );
+  }
+  started.database = new Database(target.url, loaded.settings.database.pool, logger);
+  if (!(await reachableOrExit(started.database, target, logger))) {
+    return;
+  }
   try {
-    const external = process.env["DATABASE_URL"];
-    if (external === undefined || external === "") {
-      started.embedded = await EmbeddedDatabase.create({ onLog: (line) => logger.debug({ source: "postgres" }, line) });
-      logger.info(
-        { event: "embedded_database", data_dir: started.embedded.dataDir, port: started.embedded.port },
-        "embedded PostgreSQL started",
-      );
-    }
-    const url = started.embedded?.url ?? (external as string);
-    started.database = new Database(url, loaded.settings.database.pool, logger);
     const applied = await migrate(started.database);
     logger.info(
       { event: "migrated", applied },
@@ -90,10 +92,29 @@ async function main(): Promise<void> {
   started.config.start(options.reloadIntervalMs);
   const address = started.app.server.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
-  const database = started.embedded === undefined ? "external" : "embedded";
-  process.stdout.write(
-    `${JSON.stringify({ event: "listening", service: "order-service", host: options.host, port, database })}\n`,
-  );
+  const line = { event: "listening", service: "order-service", host: options.host, port };
+  process.stdout.write(`${JSON.stringify({ ...line, database: shownUrl, database_throwaway: throwaway })}\n`);
+}
+
+/**
+ * One round trip before anything else: a database that cannot be reached (or refuses us) at start is
+ * a set-up error — exit 2 naming the URL (never its password) and how to get one — not a service
+ * that answers 503 to every request.
+ */
+async function reachableOrExit(database: Database, target: DatabaseTarget, logger: Logger): Promise<boolean> {
+  try {
+    await database.query("SELECT 1");
+    return true;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    logger.fatal(
+      { event: "database_unreachable", database: redactUrl(target.url), source: target.source, err: error },
+      `cannot reach the database ${redactUrl(target.url)} (from ${target.source}): ${reason}; ` +
+        unreachableHint(target),
+    );
+    await database.close();
+    process.exit(EXIT_INVALID);
+  }
 }
 
 function parseOrExit(logger: Logger): CliOptions {

@@ -53,7 +53,9 @@ describe("POST /orders refuses bad input with 400 naming every field", () => {
     ["a customer id of 65 characters", orderBody({ customer_id: "c".repeat(65) }), ["/customer_id"]],
     // PostgreSQL text cannot hold U+0000: without the schema's pattern this was a 500 from the INSERT.
     ["a customer id holding U+0000", orderBody({ customer_id: "c-\u0000-1" }), ["/customer_id"]],
-    ["a payment token of 257 characters", orderBody({ payment_token: "t".repeat(257) }), ["/payment_token"]],
+    // Issue 11 j: the limits of config/api-limits.json, the same at the gateway and the provider.
+    ["a payment token of 256 characters", orderBody({ payment_token: "t".repeat(256) }), ["/payment_token"]],
+    ["a currency Node's Intl knows but config/api-limits.json does not", orderBody({ currency: "XDR" }), ["/currency"]],
     [
       "three bad fields at once",
       orderBody({ amount_minor: -1, currency: "E", payment_token: undefined }),
@@ -75,6 +77,27 @@ describe("POST /orders refuses bad input with 400 naming every field", () => {
     const answer = await post(orderBody({ payment_token: token }));
     assert.equal(answer.status, 400);
     assert.ok(!JSON.stringify(answer.body).includes("zzzz"));
+  });
+
+  test("a 400 never echoes a card-like value: masked in every message as the logs mask it", async () => {
+    const card = "4111111111111111";
+    const answers = [
+      await post(orderBody({ amount_minor: Number(card) })),
+      await post(orderBody({ amount_minor: "4111 1111 1111 1111" })),
+      await post(orderBody({ customer_id: `card ${card} ${"y".repeat(60)}` })),
+      await post(orderBody(), { "Idempotency-Key": `card ${card}` }),
+      await request(`${bed.service.url}/orders`, "POST", {
+        raw: `{"amount_minor": ${card}x}`,
+        headers: { "content-type": "application/json", "Idempotency-Key": "masked-json" },
+      }),
+      await request(`${bed.service.url}/orders/${card}`, "GET"),
+    ];
+    for (const answer of answers) {
+      const text = JSON.stringify(answer.body);
+      assert.equal(answer.status, 400, text);
+      assert.doesNotMatch(text, /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/);
+    }
+    assert.match(errorOf(answers[0] as Answer).message, /but was \[MASKED\]/, "masked, not dropped");
   });
 
   test("a body that is not JSON, an array, or empty → 400, never a 500", async () => {
@@ -109,7 +132,7 @@ describe("POST /orders refuses bad input with 400 naming every field", () => {
   test("an Idempotency-Key over 255 characters → 400 at the header", async () => {
     const answer = await post(orderBody(), { "Idempotency-Key": "k".repeat(256) });
     assert.equal(answer.status, 400);
-    assert.deepEqual(pointers(answer), ["/headers/idempotency-key"]);
+    assert.deepEqual(pointers(answer), ["/headers/Idempotency-Key"]);
   });
 
   test("bad input creates no order and calls no gateway", async () => {
@@ -124,7 +147,7 @@ describe("X-Deadline-Ms", () => {
     for (const value of ["abc", "+5", "1_000", "12345678901"]) {
       const answer = await post(orderBody(), { "X-Deadline-Ms": value });
       assert.equal(answer.status, 400, value);
-      assert.deepEqual(pointers(answer), ["/headers/x-deadline-ms"]);
+      assert.deepEqual(pointers(answer), ["/headers/X-Deadline-Ms"]);
     }
   });
 
@@ -138,17 +161,36 @@ describe("X-Deadline-Ms", () => {
     assert.deepEqual([await orderCount(), bed.gateway.paymentRequests().length], before);
   });
 
-  test("a short deadline cuts the attempt: the gateway is told the remaining time, the outcome is unknown", async () => {
+  test("a value below payment.min_deadline_ms → 400 naming the header, the value and the floor, without any work", async () => {
+    const before = [await orderCount(), bed.gateway.paymentRequests().length];
+    for (const value of ["1", "99"]) {
+      const answer = await post(orderBody(), { "X-Deadline-Ms": value });
+      assert.equal(answer.status, 400, value);
+      assert.equal(errorOf(answer).class, "INVALID_REQUEST");
+      const [detail] = errorOf(answer).details ?? [];
+      assert.equal(detail?.pointer, "/headers/X-Deadline-Ms");
+      assert.match(detail?.message ?? "", new RegExp(`X-Deadline-Ms is ${value} ms, below min_deadline_ms 100`));
+    }
+    // The floor itself is accepted; but an attempt whose own header (its timeout less the 50 ms answer
+    // margin) would fall below the floor does not start: the order fails, surely uncharged.
+    const floor = await post(orderBody(), { "X-Deadline-Ms": "100" });
+    assert.equal(floor.status, 201);
+    const order = floor.body as { status: string; payment: { error_class: string } };
+    assert.deepEqual([order.status, order.payment.error_class], ["FAILED", "DEADLINE_EXCEEDED"]);
+    assert.deepEqual([await orderCount(), bed.gateway.paymentRequests().length], [before[0]! + 1, before[1]!]);
+  });
+
+  test("a short deadline cuts the attempt: the gateway is told the remaining time less the answer margin, the outcome is unknown", async () => {
     bed.gateway.script([{ behaviour: { kind: "hang" }, records: "pending" }]);
     const sentBefore = bed.gateway.paymentRequests().length;
-    const answer = await post(orderBody(), { "X-Deadline-Ms": "80" });
+    const answer = await post(orderBody(), { "X-Deadline-Ms": "300" });
     assert.equal(answer.status, 201);
     const order = answer.body as { status: string; payment: { error_class: string } };
     assert.deepEqual([order.status, order.payment.error_class], ["PAYMENT_UNKNOWN", "DEADLINE_EXCEEDED"]);
     const sent = bed.gateway.paymentRequests().slice(sentBefore);
     assert.equal(sent.length, 1);
     const header = Number(sent[0]?.headers["x-deadline-ms"]);
-    assert.ok(header > 0 && header <= 80, `X-Deadline-Ms sent: ${header}`);
+    assert.ok(header >= 100 && header <= 300 - 50, `X-Deadline-Ms sent: ${header}`);
   });
 });
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
 import { parseCli, UsageError } from "../cli.js";
+import { DEFAULT_DATABASE_URL, redactUrl, unreachableHint } from "../db/databaseUrl.js";
 import { classifyDbError } from "../db/dbErrors.js";
 import { GatewayClient, GatewayError } from "../gateway/gatewayClient.js";
 import { FakeGateway, type ScriptStep } from "./support/fakeGateway.js";
@@ -64,7 +65,7 @@ describe("gateway answers are classified at the call site (SEMANTICS.md §6)", (
   async function payWith(step: ScriptStep, timeoutMs = 500): Promise<GatewayError> {
     gateway.script([step]);
     const request = { paymentKey: "k", orderId: "o", amountMinor: 1, currency: "EUR", paymentToken: "t" };
-    const error = await client.pay(request, timeoutMs).then(
+    const error = await client.pay(request, { timeoutMs, deadlineHeaderMs: timeoutMs }).then(
       () => assert.fail("expected the attempt to fail"),
       (thrown: unknown) => thrown,
     );
@@ -131,27 +132,63 @@ describe("gateway answers are classified at the call site (SEMANTICS.md §6)", (
     const url = closed.url;
     await closed.close();
     const error = await new GatewayClient(url)
-      .pay({ paymentKey: "k", orderId: "o", amountMinor: 1, currency: "EUR", paymentToken: "t" }, 200)
+      .pay(
+        { paymentKey: "k", orderId: "o", amountMinor: 1, currency: "EUR", paymentToken: "t" },
+        { timeoutMs: 200, deadlineHeaderMs: 200 },
+      )
       .catch((thrown: unknown) => thrown);
     assert.ok(error instanceof GatewayError);
     assert.deepEqual([error.errorClass, error.maybeCharged], ["CONNECTION", false]);
   });
 
   test("a lookup 404 without the gateway's NOT_FOUND body proves nothing", async () => {
-    assert.equal(await client.lookup("never-seen", 200), "not_found");
-    await assert.rejects(new GatewayClient(`${gateway.url}/wrong-prefix`).lookup("k", 200), GatewayError);
+    assert.equal(await client.lookup("never-seen", { timeoutMs: 200, deadlineHeaderMs: 200 }), "not_found");
+    const wrongPrefix = new GatewayClient(`${gateway.url}/wrong-prefix`);
+    await assert.rejects(wrongPrefix.lookup("k", { timeoutMs: 200, deadlineHeaderMs: 200 }), GatewayError);
   });
 });
 
 describe("command line", () => {
-  test("defaults: 127.0.0.1, port 0, reload every second", () => {
-    assert.deepEqual(parseCli(["--gateway-url", "http://127.0.0.1:9"]), {
+  test("defaults: 127.0.0.1, port 0, reload every second, the repo's durable dev database", () => {
+    assert.deepEqual(parseCli(["--gateway-url", "http://127.0.0.1:9"], {}), {
       host: "127.0.0.1",
       port: 0,
       gatewayUrl: "http://127.0.0.1:9",
       config: undefined,
       reloadIntervalMs: 1000,
+      database: { url: "postgresql://postgres@127.0.0.1:54329/orders", source: "default" },
     });
+    assert.equal(DEFAULT_DATABASE_URL, "postgresql://postgres@127.0.0.1:54329/orders");
+    assert.match(unreachableHint({ url: DEFAULT_DATABASE_URL, source: "default" }), /python -m tools\.pg up/);
+  });
+
+  test("the database URL: --database-url wins over DATABASE_URL, which wins over the default", () => {
+    const env = { DATABASE_URL: "postgresql://env@db:5432/orders" };
+    const flag = ["--database-url", "postgres://flag:pw@db:5432/orders"];
+    assert.deepEqual(parseCli(["--gateway-url", "http://x", ...flag], env).database, {
+      url: "postgres://flag:pw@db:5432/orders",
+      source: "--database-url",
+    });
+    assert.deepEqual(parseCli(["--gateway-url", "http://x"], env).database, {
+      url: "postgresql://env@db:5432/orders",
+      source: "DATABASE_URL",
+    });
+    assert.throws(
+      () => parseCli(["--gateway-url", "http://x", "--database-url", "mysql://u:hidden@db/orders"], {}),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        error.message.includes("mysql://u:***@db/orders") &&
+        !error.message.includes("hidden"),
+    );
+  });
+
+  test("a URL shown in a message never carries its password", () => {
+    assert.equal(redactUrl("postgresql://app:pw@db:5432/orders"), "postgresql://app:***@db:5432/orders");
+    assert.equal(
+      redactUrl("postgresql://db/orders?password=pw&sslmode=require"),
+      "postgresql://db/orders?password=***&sslmode=require",
+    );
+    assert.equal(redactUrl("postgresql://app@db/orders"), "postgresql://app@db/orders");
   });
 
   test("a missing gateway URL, a bad port or an unknown flag is a usage error", () => {

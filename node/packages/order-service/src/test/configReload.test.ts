@@ -3,7 +3,7 @@ import { renameSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
 
-import { errorAnswer } from "./support/fakeGateway.js";
+import { authorised, errorAnswer } from "./support/fakeGateway.js";
 import {
   configText,
   orderBody,
@@ -97,7 +97,7 @@ describe("config reload with last-known-good", () => {
       // Lint error (timeout below the provider's p99) and a schema error in one file.
       writeFileSync(
         service.configPath,
-        configText([...SHORT, ["/payment/timeout_ms", 100], ["/database/pool/max_connections", 0]]),
+        configText([...SHORT, ["/payment/timeout_ms", 200], ["/database/pool/max_connections", 0]]),
       );
       assert.equal(service.config.reload(), "failure");
       assert.equal(service.config.reload(), "unchanged", "the same bad bytes are not reported again");
@@ -120,7 +120,7 @@ describe("config reload with last-known-good", () => {
         /checkout_config_reloads_total\{service="order-service",result="failure"\} 2/,
       );
 
-      writeConfig([["/payment/timeout_ms", 100]], service.configPath);
+      writeConfig([["/payment/timeout_ms", 200]], service.configPath);
       assert.equal(service.config.reload(), "failure");
       const lint = service.records().filter((record) => record["event"] === "config_reload_rejected")[2];
       assert.deepEqual(
@@ -128,6 +128,56 @@ describe("config reload with last-known-good", () => {
         [["/payment/timeout_ms", "payment-timeout-covers-p99"]],
       );
       assert.equal((await postOrder(service, orderBody())).status, 201, "the service runs on");
+    } finally {
+      await service.close();
+    }
+  });
+
+  test("a reload with a lint warning is refused: the replay-only hold-connection switch cannot be turned on in a running service", async () => {
+    const service = await startService({ db: bed.db, gateway: bed.gateway });
+    try {
+      const good = await healthConfig(service.url);
+      writeConfig(
+        [
+          ["/version", "test-legacy-on"],
+          ["/order_service/legacy_hold_connection_during_payment", true],
+        ],
+        service.configPath,
+      );
+      assert.equal(service.config.reload(), "failure");
+      assert.deepEqual(await healthConfig(service.url), good, "the last good config stays");
+      assert.equal(service.config.settings.order_service.legacy_hold_connection_during_payment, false);
+      const rejected = service.records().filter((record) => record["event"] === "config_reload_rejected");
+      assert.equal(rejected.length, 1);
+      assert.deepEqual(
+        (rejected[0]?.["violations"] as { pointer: string; rule: string }[]).map((v) => [v.pointer, v.rule]),
+        [["/order_service/legacy_hold_connection_during_payment", "legacy-hold-connection-off"]],
+      );
+      assert.match(
+        await metricsText(service.url),
+        /checkout_config_reloads_total\{service="order-service",result="failure"\} 1/,
+      );
+
+      // Payments still hold no connection while they are at the gateway.
+      bed.gateway.script([authorised(200)]);
+      const paying = postOrder(service, orderBody());
+      await waitFor("the payment to reach the gateway", () => bed.gateway.inflight === 1);
+      assert.equal(service.database.stats().in_use, 0);
+      assert.equal((await paying).status, 201);
+    } finally {
+      await service.close();
+    }
+  });
+
+  test("a start with a lint warning is allowed: the replay starts on the incident's config on purpose", async () => {
+    const service = await startService({
+      db: bed.db,
+      gateway: bed.gateway,
+      edits: [["/order_service/legacy_hold_connection_during_payment", true]],
+    });
+    try {
+      assert.equal(service.config.settings.order_service.legacy_hold_connection_during_payment, true);
+      assert.equal(service.config.active.loaded.warnings[0]?.rule, "legacy-hold-connection-off");
     } finally {
       await service.close();
     }

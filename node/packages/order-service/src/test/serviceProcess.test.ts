@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { connect } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
 
+import { redactUrl } from "../db/databaseUrl.js";
+import { freePort } from "./support/embeddedPostgres.js";
 import { authorised } from "./support/fakeGateway.js";
 import { orderBody, request, waitFor, writeConfig } from "./support/harness.js";
 import { useTestBed } from "./support/testBed.js";
@@ -36,7 +36,7 @@ function run(args: readonly string[], env: Record<string, string | undefined> = 
 
 async function listening(
   running: Running,
-): Promise<{ event: string; service: string; host: string; port: number; database: string }> {
+): Promise<{ event: string; service: string; host: string; port: number; database: string; database_throwaway: boolean }> {
   await waitFor("the listening line", () => running.stdout.length > 0 || running.child.exitCode !== null, 20_000);
   assert.equal(running.child.exitCode, null, running.stderr.join("\n"));
   return JSON.parse(running.stdout[0] ?? "") as never;
@@ -70,22 +70,39 @@ describe("the order-service process", () => {
       ["/payment/timeout_ms", 2000],
       ["/payment/deadline_ms", 8000],
     ]);
-    const running = run(["--gateway-url", bed.gateway.url, "--config", config, "--port", "0"], { DATABASE_URL: bed.db.url });
+    const running = run(
+      ["--gateway-url", bed.gateway.url, "--config", config, "--port", "0", "--database-url", bed.db.url],
+      { DATABASE_URL: "postgresql://nobody@127.0.0.1:1/not-this-one", CHECKOUT_DB_THROWAWAY: "1" },
+    );
     try {
       const line = await listening(running);
       assert.deepEqual(
         { ...line, port: 0 },
-        { event: "listening", service: "order-service", host: "127.0.0.1", port: 0, database: "external" },
+        {
+          event: "listening",
+          service: "order-service",
+          host: "127.0.0.1",
+          port: 0,
+          database: redactUrl(bed.db.url),
+          database_throwaway: true,
+        },
+        "--database-url wins over DATABASE_URL",
       );
+      const warning = events(running).find((entry) => entry["event"] === "database_throwaway");
+      assert.equal(warning?.["level"], 40, "a loud warning at start");
       const url = `http://127.0.0.1:${line.port}`;
 
       const paid = await request(`${url}/orders`, "POST", {
         body: orderBody({ payment_token: "4111 1111 1111 1111" }),
+        headers: { "Idempotency-Key": "process-1" },
       });
       assert.equal(paid.status, 201);
 
       bed.gateway.script([authorised(600)]);
-      const inflight = request(`${url}/orders`, "POST", { body: orderBody() });
+      const inflight = request(`${url}/orders`, "POST", {
+        body: orderBody(),
+        headers: { "Idempotency-Key": "process-2" },
+      });
       await waitFor("the payment to reach the gateway", () => bed.gateway.inflight === 1);
       running.child.kill("SIGTERM");
       const answer = await inflight;
@@ -103,33 +120,16 @@ describe("the order-service process", () => {
     }
   });
 
-  test("without DATABASE_URL it runs its own PostgreSQL and removes it on SIGINT", async () => {
-    const config = writeConfig();
-    const running = run(["--gateway-url", bed.gateway.url, "--config", config]);
-    try {
-      const line = await listening(running);
-      assert.equal(line.database, "embedded");
-      const started = events(running).find((entry) => entry["event"] === "embedded_database");
-      const dataDir = String(started?.["data_dir"]);
-      const port = Number(started?.["port"]);
-      assert.ok(existsSync(dataDir));
-      const created = await request(`http://127.0.0.1:${line.port}/orders`, "POST", { body: orderBody() });
-      assert.equal(created.status, 201);
-
-      running.child.kill("SIGINT");
-      assert.equal(await running.exited, 0);
-      assert.equal(existsSync(dataDir), false, "the data dir was removed");
-      const refused = await new Promise<boolean>((resolve) => {
-        const socket = connect(port, "127.0.0.1");
-        socket.once("connect", () => {
-          socket.destroy();
-          resolve(false);
-        });
-        socket.once("error", () => resolve(true));
-      });
-      assert.ok(refused, "PostgreSQL is stopped");
-    } finally {
-      running.child.kill("SIGKILL");
-    }
+  test("an unreachable database at start exits 2 naming the URL without its password and what to do", async () => {
+    const url = `postgresql://app:s3cret-pw@127.0.0.1:${await freePort()}/orders`;
+    const running = run(["--gateway-url", bed.gateway.url, "--config", writeConfig()], { DATABASE_URL: url });
+    assert.equal(await running.exited, 2);
+    assert.deepEqual(running.stdout, []);
+    const line = events(running).find((entry) => entry["event"] === "database_unreachable");
+    assert.ok(line !== undefined, running.stderr.join("\n"));
+    assert.equal(line["database"], url.replace("s3cret-pw", "***"));
+    assert.equal(line["source"], "DATABASE_URL");
+    assert.match(String(line["msg"]), /cannot reach the database postgresql:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/orders/);
+    assert.ok(!running.stderr.join("\n").includes("s3cret-pw"), "the password is never logged");
   });
 });

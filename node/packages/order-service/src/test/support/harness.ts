@@ -1,5 +1,6 @@
-// One real service for a test: embedded PostgreSQL, a shortened copy of config/timeout.json, the app
-// from src/app.ts listening on 127.0.0.1, and every log line captured.
+// One real service for a test: a throwaway PostgreSQL database (testDatabase.ts), a shortened copy of
+// config/timeout.json, the app from src/app.ts listening on 127.0.0.1, and every log line captured.
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -11,11 +12,11 @@ import { buildApp, type OrderServiceApp } from "../../app.js";
 import { systemClock } from "../../clock.js";
 import { ConfigHolder } from "../../config/configHolder.js";
 import { Database } from "../../db/database.js";
-import { EmbeddedDatabase } from "../../db/embeddedPostgres.js";
 import { migrate } from "../../db/migrate.js";
 import { GatewayClient } from "../../gateway/gatewayClient.js";
 import { createLogger } from "../../observability/logger.js";
 import type { FakeGateway } from "./fakeGateway.js";
+import { createTestDatabase, type TestDatabase } from "./testDatabase.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 /** A value to set at a JSON Pointer of the config. */
@@ -34,6 +35,8 @@ export const SHORT: readonly Edit[] = [
   ["/payment/timeout_ms", 300],
   ["/payment/deadline_ms", 2000],
   ["/payment/provider_expected_p99_ms", 250],
+  ["/payment/min_deadline_ms", 100],
+  ["/payment/answer_margin_ms", 50],
   ["/payment/retry/base_delay_ms", 20],
   ["/payment/retry/jitter_ms", 10],
   ["/payment/retry/max_delay_ms", 40],
@@ -100,9 +103,9 @@ export function writeConfig(edits: readonly Edit[] = [], file?: string): string 
   return target;
 }
 
-/** One embedded PostgreSQL per test file. */
-export function startDatabase(): Promise<EmbeddedDatabase> {
-  return EmbeddedDatabase.create();
+/** One throwaway database per test file (on CHECKOUT_PG_URL's server, else an embedded one). */
+export function startDatabase(): Promise<TestDatabase> {
+  return createTestDatabase();
 }
 
 export interface Service {
@@ -119,7 +122,8 @@ export interface Service {
 }
 
 export interface ServiceOptions {
-  readonly db: EmbeddedDatabase;
+  /** The database (a test's own, or a DatabaseLink in front of it). */
+  readonly db: { readonly url: string };
   readonly gateway: FakeGateway | string;
   readonly edits?: readonly Edit[];
   /** An existing config file to use instead of a fresh shortened copy. */
@@ -217,8 +221,13 @@ export async function request(
   };
 }
 
+/** POST /orders with a fresh Idempotency-Key unless `headers` bring one (the header is required). */
 export function postOrder(service: Service, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  return request(`${service.url}/orders`, "POST", { body, headers });
+  const keyed = Object.keys(headers).some((name) => name.toLowerCase() === "idempotency-key");
+  return request(`${service.url}/orders`, "POST", {
+    body,
+    headers: keyed ? headers : { "Idempotency-Key": `test-${randomUUID()}`, ...headers },
+  });
 }
 
 /** Polls `check` every 10 ms until it holds or `timeoutMs` passed (then throws, naming `what`). */

@@ -1,13 +1,13 @@
-// What every test of a file shares: one embedded PostgreSQL, a fake gateway and, where the file asks,
+// What every test of a file shares: one throwaway database, a fake gateway and, where the file asks,
 // one service on the shortened config, started before its first test and stopped after its last.
 import { after, before } from "node:test";
 
-import type { EmbeddedDatabase } from "../../db/embeddedPostgres.js";
 import { FakeGateway } from "./fakeGateway.js";
 import { startDatabase, startService, type Edit, type Service } from "./harness.js";
+import type { TestDatabase } from "./testDatabase.js";
 
 export interface TestBed {
-  readonly db: EmbeddedDatabase;
+  readonly db: TestDatabase;
   readonly gateway: FakeGateway;
   readonly service: Service;
 }
@@ -24,7 +24,7 @@ export interface TestBedOptions {
  * the fields inside tests and hooks only: they are set once `before` has run.
  */
 export function useTestBed(options: TestBedOptions = {}): TestBed {
-  let db: EmbeddedDatabase | undefined;
+  let db: TestDatabase | undefined;
   let gateway: FakeGateway | undefined;
   let service: Service | undefined;
   before(async () => {
@@ -52,6 +52,22 @@ export function useTestBed(options: TestBedOptions = {}): TestBed {
       return started(service, "service");
     },
   };
+}
+
+/** A service with a fake gateway of its own for one test, on `db`; both stopped at its end. */
+export async function withServiceAndGateway(
+  db: { readonly url: string },
+  run: (service: Service, gateway: FakeGateway) => Promise<void>,
+  edits: readonly Edit[] = [],
+): Promise<void> {
+  const gateway = await FakeGateway.start();
+  const service = await startService({ db, gateway, edits });
+  try {
+    await run(service, gateway);
+  } finally {
+    await service.close();
+    await gateway.close();
+  }
 }
 
 function started<T>(value: T | undefined, what: string): T {
