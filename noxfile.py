@@ -117,7 +117,7 @@ def java(session: nox.Session) -> None:
     """mvn verify (-Xlint:all -Werror, every JUnit 5 test, the gateway jar), then the gateway's end-to-end pytest."""
     _install_python(session)
     _with_postgres(session, "mvn", "-B", "-f", JAVA_POM, "verify")
-    session.run("pytest", "-c", PY_CONFIG, "--rootdir", ".", "tests/gateway", *session.posargs)
+    _with_postgres(session, "pytest", "-c", PY_CONFIG, "--rootdir", ".", "tests/gateway", *session.posargs)
 
 
 @nox.session(python=PYTHON)

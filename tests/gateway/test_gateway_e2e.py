@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import httpx
 from e2e_processes import JAR, REPO, Process, Processes
+from pg import Databases
 
 TOKEN = "tok_visa_4242"
 CARD_IN_ORDER = "4111 1111 1111 1111"
@@ -129,8 +130,14 @@ def _rejections_are_fast(http: httpx.Client, gateway: Process, label: str) -> No
     assert p50 < 100, latencies
 
 
+# Every payment, a rejected one too, is claimed and settled in PostgreSQL (two commits), so 20
+# rejections take longer than the shortened config's 500 ms recovery: these tests keep the breaker
+# open for 3 s.
+SLOW_RECOVERY: dict[str, Any] = {"payment": {"circuit_breaker": {"recovery_timeout_ms": 3000}}}
+
+
 def _recovers(http: httpx.Client, gateway: Process, label: str) -> None:
-    time.sleep(0.6)  # recovery_timeout_ms 500 of the shortened config
+    time.sleep(3.1)  # SLOW_RECOVERY's recovery_timeout_ms
     for trial in range(1, 4):
         answer = pay(http, gateway, f"e2e-{label}-trial-{trial}")
         assert answer.status_code == 200, answer.text
@@ -138,7 +145,7 @@ def _recovers(http: httpx.Client, gateway: Process, label: str) -> None:
 
 
 def test_a_key_with_a_slash_and_other_reserved_characters_is_paid_and_looked_up_percent_encoded(
-    processes: Processes, http: httpx.Client
+    processes: Processes, http: httpx.Client, databases: Databases
 ) -> None:
     simulator = processes.simulator()
     gateway = processes.gateway(simulator.url)
@@ -151,9 +158,9 @@ def test_a_key_with_a_slash_and_other_reserved_characters_is_paid_and_looked_up_
     assert local.json()["idempotency_key"] == key
     assert local.json()["status"] == "authorised"
 
-    # A gateway that never saw the key asks the provider, percent-encoding it on the way out.
+    # A gateway that never saw the key (a database of its own) asks the provider, percent-encoding it.
     gateway.stop()
-    fresh = processes.gateway(simulator.url)
+    fresh = processes.gateway(simulator.url, database_url=databases.create())
     remote = http.get(f"{fresh.url}/payments/{path}")
     assert remote.status_code == 200, remote.text
     assert remote.json()["idempotency_key"] == key
@@ -169,7 +176,7 @@ def test_a_provider_outage_opens_the_breaker_which_rejects_fast_and_closes_after
     processes: Processes, http: httpx.Client
 ) -> None:
     simulator = processes.simulator()
-    gateway = processes.gateway(simulator.url)
+    gateway = processes.gateway(simulator.url, SLOW_RECOVERY)
     behave(http, simulator, outage={"mode": "error_503"})
 
     calls = _open_the_breaker(http, gateway)
@@ -187,7 +194,7 @@ def test_a_killed_provider_opens_the_breaker_and_a_restarted_one_closes_it(
     processes: Processes, http: httpx.Client
 ) -> None:
     simulator = processes.simulator()
-    gateway = processes.gateway(simulator.url)
+    gateway = processes.gateway(simulator.url, SLOW_RECOVERY)
     assert pay(http, gateway, "e2e-before-kill").status_code == 200
     port = simulator.port
     simulator.stop(signal.SIGKILL)

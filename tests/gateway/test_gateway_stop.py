@@ -27,7 +27,11 @@ def test_sigterm_lets_the_payment_in_flight_answer_refuses_new_connections_and_e
     processes: Processes, http: httpx.Client
 ) -> None:
     simulator = processes.simulator()
-    gateway = processes.gateway(simulator.url, {"payment": {"timeout_ms": TIMEOUT_MS, "deadline_ms": DEADLINE_MS}})
+    overrides = {
+        "payment": {"timeout_ms": TIMEOUT_MS, "deadline_ms": DEADLINE_MS},
+        "gateway": {"idempotency": {"lease_ms": DEADLINE_MS + 2000}},  # a lease outlives the deadline (lint)
+    }
+    gateway = processes.gateway(simulator.url, overrides)
     http.patch(
         f"{simulator.url}/control/behaviour", json={"latency": {"kind": "fixed", "ms": LATENCY_MS}}
     ).raise_for_status()

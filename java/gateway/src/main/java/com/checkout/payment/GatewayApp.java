@@ -1,6 +1,6 @@
 package com.checkout.payment;
 
-import com.checkout.config.Fingerprint;
+import com.checkout.config.generated.TimeoutConfig.PaymentSettings;
 import com.checkout.payment.api.ApiException;
 import com.checkout.payment.api.Detail;
 import com.checkout.payment.api.ErrorBody;
@@ -9,29 +9,26 @@ import com.checkout.payment.api.Json;
 import com.checkout.payment.api.JsonErrorHandler;
 import com.checkout.payment.api.PaymentRequest;
 import com.checkout.payment.api.PaymentRequestParser;
+import com.checkout.payment.api.RequestBodies;
+import com.checkout.payment.db.Database;
 import com.checkout.payment.observability.GatewayMetrics;
 import com.checkout.payment.observability.LatencyWindow;
 import com.checkout.payment.runtime.InflightDeadlines;
 import com.checkout.payment.runtime.Settings;
-import com.checkout.payment.runtime.Snapshot;
-import com.checkout.resilience.BreakerState;
 import com.checkout.resilience.Deadline;
 import com.checkout.resilience.DeadlineExceededException;
 import com.checkout.resilience.ErrorClass;
 import com.checkout.resilience.ResilienceException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.UriCompliance;
@@ -50,7 +47,6 @@ public final class GatewayApp {
     private static final String JSON = "application/json";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final String ANSWERED = "gateway.answered";
-    private static final long DRAIN_LIMIT = 1024 * 1024;
 
     // Jetty's DEFAULT plus the three encodings a key needs in GET /payments/{idempotencyKey}: %2F
     // (a '/' inside the segment), %25 (a '%') and %5C (a backslash). Javalin's own default is LEGACY,
@@ -61,9 +57,10 @@ public final class GatewayApp {
             UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS);
 
     private final PaymentService payments;
+    private final PaymentStatusService statuses;
+    private final HealthReport health;
     private final Settings settings;
     private final GatewayMetrics metrics;
-    private final LatencyWindow latency;
     private final LongSupplier nowMillis;
     private final byte[] openapi;
     private final InflightDeadlines deadlines = new InflightDeadlines();
@@ -80,17 +77,20 @@ public final class GatewayApp {
      * The app.
      *
      * @param payments the payment service
+     * @param statuses the payment lookups
      * @param settings the snapshot in force, for deadlines and {@code /health}
      * @param metrics request metrics and {@code /metrics}
      * @param latency recent provider latency, for {@code /health}
      * @param nowMillis the kernel's clock, for request deadlines
+     * @param database the payment records' database, for {@code /health}
      */
-    public GatewayApp(PaymentService payments, Settings settings, GatewayMetrics metrics,
-            LatencyWindow latency, LongSupplier nowMillis) {
+    public GatewayApp(PaymentService payments, PaymentStatusService statuses, Settings settings,
+            GatewayMetrics metrics, LatencyWindow latency, LongSupplier nowMillis, Database database) {
         this.payments = payments;
+        this.statuses = statuses;
+        this.health = new HealthReport(settings, metrics, latency, database);
         this.settings = settings;
         this.metrics = metrics;
-        this.latency = latency;
         this.nowMillis = nowMillis;
         this.openapi = resource("/openapi.json");
         this.javalin = Javalin.create(config -> {
@@ -108,7 +108,7 @@ public final class GatewayApp {
             config.routes.post("/payments", timed("POST /payments", this::pay));
             config.routes.get("/payments/{idempotencyKey}",
                     timed("GET /payments/{idempotencyKey}", this::status));
-            config.routes.get("/health", timed("GET /health", this::health));
+            config.routes.get("/health", timed("GET /health", ctx -> health.report()));
             config.routes.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
             config.routes.get("/openapi.json", ctx -> ctx.contentType(JSON).result(openapi));
             config.routes.error(404, ctx -> unanswered(ctx, 404, ErrorClass.NOT_FOUND,
@@ -177,9 +177,9 @@ public final class GatewayApp {
         long deadlineAt = deadline(ctx, arrival);
         long tracked = deadlines.add(deadlineAt);
         try {
-            byte[] body = readBody(ctx);
+            byte[] body = RequestBodies.read(ctx.req());
             PaymentRequest request = PaymentRequestParser.parse(body);
-            return payments.pay(key, request, canonicalHash(body), deadlineAt);
+            return payments.pay(key, request, RequestBodies.canonicalHash(body), deadlineAt);
         } finally {
             deadlines.remove(tracked);
         }
@@ -191,96 +191,25 @@ public final class GatewayApp {
         long deadlineAt = deadline(ctx, arrival);
         long tracked = deadlines.add(deadlineAt);
         try {
-            return payments.status(key, deadlineAt);
+            return statuses.status(key, deadlineAt);
         } finally {
             deadlines.remove(tracked);
         }
     }
 
-    private Reply health(Context ctx) {
-        Snapshot snapshot = settings.current();
-        BreakerState state = snapshot.breaker().state();
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("status", state == BreakerState.CLOSED ? "ok" : "degraded");
-        body.put("service", GatewayMetrics.SERVICE);
-        ObjectNode breaker = body.putObject("breaker");
-        breaker.put("state", state.wireName());
-        breaker.put("generation", snapshot.breaker().generation());
-        ObjectNode config = body.putObject("config");
-        config.put("version", snapshot.config().settings().version());
-        config.put("fingerprint", snapshot.config().fingerprint());
-        config.put("path", snapshot.config().path());
-        config.put("loaded_at", snapshot.loadedAt().toString());
-        body.put("inflight", metrics.inflight().get());
-        ObjectNode upstream = body.putObject("upstream_latency_ms");
-        putOrNull(upstream, "p50", latency.percentile(50));
-        putOrNull(upstream, "p99", latency.percentile(99));
-        ObjectNode budget = body.putObject("retry_budget");
-        budget.put("tokens", snapshot.budget().tokensMilli() / 1000.0);
-        budget.put("max_tokens", snapshot.budget().maxMilli() / 1000.0);
-        return new Reply(200, body, false, "success", "");
-    }
-
-    // SEMANTICS.md §5: arrival + min(header, payment.deadline_ms); a malformed header is a 400, a
-    // header <= 0 a 504 without any work.
+    // Issue 11 (c): a header from 1 to payment.min_deadline_ms - 1 is refused 400 before any work.
     private long deadline(Context ctx, long arrival) {
-        long deadlineMs = settings.current().config().settings().payment().deadlineMs();
+        PaymentSettings payment = settings.current().config().settings().payment();
+        String header = ctx.header(Deadline.HEADER);
         try {
-            return Deadline.fromHeader(arrival, ctx.header(Deadline.HEADER), deadlineMs);
+            return Deadline.fromHeader(arrival, header, payment.deadlineMs(), payment.minDeadlineMs());
         } catch (DeadlineExceededException e) {
-            String header = ctx.header(Deadline.HEADER);
             throw new ApiException(ErrorClass.DEADLINE_EXCEEDED, 504, PaymentMessages.deadlineOver(header),
                     List.of(new Detail("/headers/" + Deadline.HEADER, Deadline.HEADER + " is " + header
                             + "; expected a positive number of milliseconds")));
         } catch (ResilienceException e) {
             String problem = PaymentMessages.withoutClass(e);
             throw ApiException.invalid(problem, List.of(new Detail("/headers/" + Deadline.HEADER, problem)));
-        }
-    }
-
-    // Read with a bound, whatever Content-Length says: a chunked body cannot grow past it. A body
-    // somewhat too large is drained before the 413 (up to DRAIN_LIMIT), so a client still sending
-    // it reads the answer instead of a reset connection; a huge one is cut off.
-    private static byte[] readBody(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        try (InputStream in = ctx.req().getInputStream()) {
-            if (declared > PaymentRequestParser.MAX_BODY_BYTES) {
-                drain(in);
-                throw tooLarge(declared + " bytes");
-            }
-            byte[] body = in.readNBytes(PaymentRequestParser.MAX_BODY_BYTES + 1);
-            if (body.length > PaymentRequestParser.MAX_BODY_BYTES) {
-                drain(in);
-                throw tooLarge("more than " + PaymentRequestParser.MAX_BODY_BYTES + " bytes");
-            }
-            return body;
-        } catch (IOException e) {
-            throw ApiException.invalid("the body could not be read: " + e.getMessage(),
-                    List.of(new Detail("", "the body could not be read")));
-        }
-    }
-
-    private static void drain(InputStream in) throws IOException {
-        byte[] sink = new byte[8192];
-        long left = DRAIN_LIMIT;
-        for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
-            left -= n;
-        }
-    }
-
-    private static ApiException tooLarge(String size) {
-        String message = "the body has " + size + "; expected at most "
-                + PaymentRequestParser.MAX_BODY_BYTES + " bytes (64 KiB)";
-        return new ApiException(ErrorClass.INVALID_REQUEST, 413, message, List.of(new Detail("", message)));
-    }
-
-    // RFC 8785 canonical JSON, so key order and number spelling do not make a different payload.
-    private static String canonicalHash(byte[] body) {
-        try {
-            return Fingerprint.ofText(new String(body, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw ApiException.invalid("the body has no canonical form: " + e.getMessage(),
-                    List.of(new Detail("", "the body has no canonical JSON form")));
         }
     }
 
@@ -343,14 +272,6 @@ public final class GatewayApp {
             ctx.result(Json.MAPPER.writeValueAsBytes(reply.body()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a response body failed to serialise", e);
-        }
-    }
-
-    private static void putOrNull(ObjectNode node, String field, OptionalDouble value) {
-        if (value.isPresent()) {
-            node.put(field, Math.round(value.getAsDouble() * 100.0) / 100.0);
-        } else {
-            node.putNull(field);
         }
     }
 

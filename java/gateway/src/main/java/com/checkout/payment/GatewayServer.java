@@ -1,7 +1,12 @@
 package com.checkout.payment;
 
 import com.checkout.config.LoadedConfig;
+import com.checkout.payment.db.Database;
+import com.checkout.payment.db.DatabaseException;
+import com.checkout.payment.db.Migrations;
 import com.checkout.payment.idempotency.IdempotencyStore;
+import com.checkout.payment.idempotency.PostgresIdempotencyStore;
+import com.checkout.payment.idempotency.Reaper;
 import com.checkout.payment.observability.GatewayMetrics;
 import com.checkout.payment.observability.LatencyWindow;
 import com.checkout.payment.provider.ProviderClient;
@@ -11,7 +16,6 @@ import com.checkout.resilience.Sleeper;
 import com.checkout.resilience.Transition;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -20,29 +24,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the gateway's parts from a loaded config and starts them: the one place that decides the
- * clock, the random source, the sleeper, the store's bounds and the HTTP client.
+ * clock, the random source, the sleeper, the database and the HTTP client.
  */
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
 
-    /** Idempotency records kept at most. */
-    static final int STORE_MAX_ENTRIES = 100_000;
-    /** How long a settled idempotency record is kept. */
-    static final long STORE_TTL_MS = Duration.ofHours(24).toMillis();
     /** Provider attempts behind /health's p50 and p99. */
     static final int LATENCY_WINDOW = 1024;
 
     private final GatewayApp app;
     private final ConfigReloader reloader;
+    private final Reaper reaper;
+    private final Database database;
     private final Settings settings;
     private final GatewayMetrics metrics;
     private final String host;
     private final long stopGraceMs;
 
-    private GatewayServer(GatewayApp app, ConfigReloader reloader, Settings settings,
-            GatewayMetrics metrics, String host, long stopGraceMs) {
+    private GatewayServer(GatewayApp app, ConfigReloader reloader, Reaper reaper, Database database,
+            Settings settings, GatewayMetrics metrics, String host, long stopGraceMs) {
         this.app = app;
         this.reloader = reloader;
+        this.reaper = reaper;
+        this.database = database;
         this.settings = settings;
         this.metrics = metrics;
         this.host = host;
@@ -50,14 +54,32 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /**
-     * Builds and starts a gateway.
+     * Builds and starts a gateway: opens the database pool and applies the migrations first.
      *
      * @param options the command line
      * @param config the config loaded at start
      * @param configPath resolves the config file again on every reload poll
      * @return the running gateway
+     * @throws DatabaseException when the database cannot be reached or migrated (nothing is started)
      */
     public static GatewayServer start(GatewayOptions options, LoadedConfig config, Supplier<Path> configPath) {
+        if (options.throwawayDatabase()) {
+            LOG.atWarn().setMessage("database_throwaway").addKeyValue("database_url", options.database().redacted())
+                    .addKeyValue("reason", "CHECKOUT_DB_THROWAWAY=1: this database is deleted when the tool that"
+                            + " started it exits, and every payment record with it").log();
+        }
+        Database database = Database.open(options.database(), config.settings().database().gatewayPool());
+        try {
+            Migrations.apply(database.dataSource());
+            return start(options, config, configPath, database);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static GatewayServer start(GatewayOptions options, LoadedConfig config, Supplier<Path> configPath,
+            Database database) {
         LongSupplier nowMillis = () -> System.nanoTime() / 1_000_000L;
         GatewayMetrics metrics = new GatewayMetrics();
         Sleeper sleeper = delayMs -> {
@@ -67,16 +89,24 @@ public final class GatewayServer implements AutoCloseable {
         Settings settings = new Settings(config, nowMillis, () -> ThreadLocalRandom.current().nextDouble(),
                 sleeper, transition -> onTransition(metrics, transition), Clock.systemUTC());
         metrics.bind(settings::current);
+        metrics.bindPool(database::stats);
         LatencyWindow latency = new LatencyWindow(LATENCY_WINDOW);
         ProviderCalls provider = new ProviderCalls(
                 new ProviderClient(ProviderClient.defaultHttpClient(), options.providerUrl()), metrics, latency);
-        IdempotencyStore store = new IdempotencyStore(STORE_MAX_ENTRIES, STORE_TTL_MS, nowMillis);
+        IdempotencyStore store = new PostgresIdempotencyStore(database.dataSource());
         PaymentService payments = new PaymentService(settings, provider, store, metrics);
-        GatewayApp app = new GatewayApp(payments, settings, metrics, latency, nowMillis)
+        PaymentStatusService statuses = new PaymentStatusService(settings, provider, store);
+        GatewayApp app = new GatewayApp(payments, statuses, settings, metrics, latency, nowMillis, database)
                 .start(options.host(), options.port());
-        ConfigReloader reloader = new ConfigReloader(configPath, settings, metrics);
+        Reaper reaper = new Reaper(store, () -> settings.current().config().settings().gateway().idempotency());
+        reaper.start();
+        ConfigReloader reloader = new ConfigReloader(configPath, settings, metrics,
+                loaded -> database.reconfigure(loaded.settings().database().gatewayPool()));
         reloader.start(options.reloadIntervalMs());
-        return new GatewayServer(app, reloader, settings, metrics, options.host(), options.stopGraceMs());
+        LOG.atInfo().setMessage("database_ready").addKeyValue("database_url", database.url().redacted())
+                .addKeyValue("max_connections", database.stats().max()).log();
+        return new GatewayServer(app, reloader, reaper, database, settings, metrics, options.host(),
+                options.stopGraceMs());
     }
 
     // Runs under the breaker's lock: a counter and one log line, nothing that waits.
@@ -143,7 +173,19 @@ public final class GatewayServer implements AutoCloseable {
      */
     public boolean stop() {
         reloader.close();
-        return app.stop(stopGraceMs);
+        reaper.close();
+        boolean drained = app.stop(stopGraceMs);
+        database.close();
+        return drained;
+    }
+
+    /**
+     * Runs one reaper round now, as its timer does.
+     *
+     * @return the records deleted
+     */
+    public int reapNow() {
+        return reaper.reapNow();
     }
 
     @Override

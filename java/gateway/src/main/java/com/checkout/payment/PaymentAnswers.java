@@ -2,7 +2,8 @@ package com.checkout.payment;
 
 import com.checkout.payment.api.ErrorBody;
 import com.checkout.payment.api.Json;
-import com.checkout.payment.api.PaymentRequest;
+import com.checkout.payment.db.DatabaseException;
+import com.checkout.payment.idempotency.Payment;
 import com.checkout.payment.idempotency.PaymentRecord;
 import com.checkout.payment.idempotency.PaymentRecord.State;
 import com.checkout.payment.idempotency.StoredAnswer;
@@ -17,15 +18,15 @@ final class PaymentAnswers {
     private PaymentAnswers() {}
 
     /** A provider's charge (authorised or declined) as {@code PaymentResult}. */
-    static StoredAnswer result(String key, PaymentRequest request, ProviderAnswer charge, int attempts) {
+    static StoredAnswer result(String key, Payment payment, ProviderAnswer charge, int attempts) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("idempotency_key", key);
-        body.put("order_id", request.orderId());
+        body.put("order_id", payment.orderId());
         body.put("status", charge.text("status").orElseThrow());
         body.put("charge_id", charge.text("charge_id").orElseThrow());
         body.put("amount_minor", charge.body().path("amount_minor").canConvertToLong()
-                ? charge.body().path("amount_minor").longValue() : request.amountMinor());
-        body.put("currency", charge.text("currency").orElse(request.currency()));
+                ? charge.body().path("amount_minor").longValue() : payment.amountMinor());
+        body.put("currency", charge.text("currency").orElse(payment.currency()));
         charge.text("decline_reason").ifPresent(reason -> body.put("decline_reason", reason));
         body.put("attempts", attempts);
         return new StoredAnswer(200, body);
@@ -44,6 +45,17 @@ final class PaymentAnswers {
         return new Reply(httpStatus, body, false, "error", errorClass.name());
     }
 
+    /**
+     * A database failure: always 503 (never a 500), {@code retryable} as the class says — true for
+     * the database classes, where nothing was done and the same request may simply be sent again.
+     */
+    static Reply databaseError(DatabaseException error, String message) {
+        ErrorClass errorClass = error.errorClass();
+        JsonNode body = Json.MAPPER.valueToTree(new ErrorBody(
+                new ErrorBody.ErrorDetail(errorClass.name(), message, errorClass.retryable(), null), null));
+        return new Reply(503, body, false, "error", errorClass.name());
+    }
+
     /** A stored answer sent again, or for the first time. */
     static Reply reply(StoredAnswer answer, State state, boolean replayed) {
         String outcome = switch (state) {
@@ -56,7 +68,17 @@ final class PaymentAnswers {
         return new Reply(answer.httpStatus(), answer.body(), replayed, outcome, errorClass);
     }
 
-    /** {@code PaymentStatus} of a local record. */
+    /** {@code GET /payments/{key}}'s 200 answer, counted by the state it reports. */
+    static Reply statusReply(JsonNode body, State state) {
+        String outcome = switch (state) {
+            case DECLINED -> "declined";
+            case UNKNOWN -> "unknown";
+            default -> "success";
+        };
+        return new Reply(200, body, false, outcome, "");
+    }
+
+    /** {@code PaymentStatus} of a local record; an in-flight one is {@code pending}. */
     static ObjectNode status(PaymentRecord record) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("idempotency_key", record.key());
@@ -68,10 +90,10 @@ final class PaymentAnswers {
                     body.set(field, stored.get(field));
                 }
             }
-        } else if (record.request() != null) {
-            body.put("order_id", record.request().orderId());
-            body.put("amount_minor", record.request().amountMinor());
-            body.put("currency", record.request().currency());
+        } else {
+            body.put("order_id", record.payment().orderId());
+            body.put("amount_minor", record.payment().amountMinor());
+            body.put("currency", record.payment().currency());
         }
         body.put("attempts", record.attempts());
         if (stored != null && stored.has("error")) {
@@ -102,5 +124,14 @@ final class PaymentAnswers {
         body.set("error", Json.MAPPER.valueToTree(
                 new ErrorBody.ErrorDetail(errorClass.name(), message, false, null)));
         return body;
+    }
+
+    /** The provider's charge status as a record state: authorised, declined, else in flight there. */
+    static State stateOf(String chargeStatus) {
+        return switch (chargeStatus) {
+            case "authorised" -> State.AUTHORISED;
+            case "declined" -> State.DECLINED;
+            default -> State.IN_FLIGHT;
+        };
     }
 }

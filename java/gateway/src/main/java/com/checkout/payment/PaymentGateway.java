@@ -5,6 +5,7 @@ import com.checkout.config.ConfigLoader;
 import com.checkout.config.ConfigPaths;
 import com.checkout.config.LoadedConfig;
 import com.checkout.payment.api.Json;
+import com.checkout.payment.db.DatabaseException;
 import com.checkout.payment.runtime.ConfigReloader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar payment-gateway.jar --provider-url URL [--host H] [--port P] [--config PATH]
- * [--reload-interval-ms N]}: parses the arguments, loads the config and starts the gateway. Prints
- * one JSON line {@code {"event":"listening",...}} to stdout once it serves; logs are JSON lines on
- * stderr. Exit code 2 for bad arguments or an invalid config. SIGTERM stops it gracefully: no new
+ * {@code java -jar payment-gateway.jar --provider-url URL [--database-url URL] [--host H] [--port P]
+ * [--config PATH] [--reload-interval-ms N]}: parses the arguments, loads the config, opens and
+ * migrates the database and starts the gateway. Prints one JSON line {@code {"event":"listening",...}}
+ * to stdout once it serves; logs are JSON lines on stderr. Exit code 2 for bad arguments, an invalid
+ * config or a database it cannot reach. SIGTERM stops it gracefully: no new
  * requests, the ones in flight answered, then exit code 0 (1 if the stop's bound cut one short).
  */
 public final class PaymentGateway {
@@ -61,11 +63,24 @@ public final class PaymentGateway {
             System.exit(EXIT_USAGE);
             return;
         }
+        // Warnings are allowed at start (the replay starts on the incident's config on purpose);
+        // a reload refuses them.
         config.warnings().forEach(w -> LOG.atWarn().setMessage("config_warning")
                 .addKeyValue("pointer", w.pointer()).addKeyValue("rule", w.rule())
                 .addKeyValue("message", w.message()).log());
 
-        GatewayServer server = GatewayServer.start(options, config, configPath);
+        GatewayServer server;
+        try {
+            server = GatewayServer.start(options, config, configPath);
+        } catch (DatabaseException unreachable) {
+            // The URL is named without its password; the message says how to start the dev database.
+            LOG.atError().setMessage("database_unavailable").addKeyValue("error_class", unreachable.errorClass().name())
+                    .addKeyValue("database_url", options.database().redacted())
+                    .addKeyValue("reason", unreachable.getMessage()).log();
+            System.err.println(unreachable.getMessage());
+            System.exit(EXIT_USAGE);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.atInfo().setMessage("stopping").log();

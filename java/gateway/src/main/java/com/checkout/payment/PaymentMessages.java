@@ -1,5 +1,6 @@
 package com.checkout.payment;
 
+import com.checkout.payment.db.DatabaseException;
 import com.checkout.payment.idempotency.PaymentRecord.State;
 import com.checkout.payment.provider.ProviderAnswer;
 import com.checkout.resilience.CallResult;
@@ -21,8 +22,9 @@ final class PaymentMessages {
 
     private static final String MAY_HAVE_CHARGED = "so the payment may have been charged: do not retry it under a"
             + " new Idempotency-Key; " + LOOKUP + " settles its outcome";
-    private static final String SAFE_WITH_NEW_KEY = "so nothing was charged: retrying under a new Idempotency-Key"
-            + " is safe (this key keeps this answer)";
+    // Issue 11 (b): a failed payment is not final, so the same key runs it again with the same body.
+    private static final String SAFE_WITH_SAME_KEY = "so nothing was charged: retrying with the same"
+            + " Idempotency-Key is safe";
 
     private PaymentMessages() {}
 
@@ -58,9 +60,77 @@ final class PaymentMessages {
                 + " ask " + LOOKUP + " again later");
     }
 
+    /**
+     * How a lookup ended, as a clause.
+     *
+     * @param error how the lookup ended
+     * @param result the lookup's result
+     * @param timeoutMs the attempt timeout in force
+     * @return e.g. "the payment provider could not be reached (attempt 3)"
+     */
+    static String lookupEnded(ResilienceException error, CallResult<ProviderAnswer> result, long timeoutMs) {
+        return what(error, result, timeoutMs, "lookup");
+    }
+
     /** A record once unknown that the provider says it never charged. */
     static String neverCharged() {
-        return sentence("the payment provider has no charge for this Idempotency-Key, " + SAFE_WITH_NEW_KEY);
+        return sentence("the payment provider has no charge for this Idempotency-Key, " + SAFE_WITH_SAME_KEY);
+    }
+
+    /**
+     * A recovered claim (its gateway stopped mid-payment) whose outcome the provider could not tell.
+     *
+     * @param why what the lookup found, e.g. "the provider is still processing it"
+     * @return the sentence
+     */
+    static String recoveryUnknown(String why) {
+        return sentence("the gateway that was running this payment stopped before it ended and " + why + ", "
+                + MAY_HAVE_CHARGED);
+    }
+
+    /**
+     * The provider holds the key with another payload: a real charge this request must not touch.
+     *
+     * @param key the Idempotency-Key
+     * @return the sentence
+     */
+    static String otherPaymentAtProvider(String key) {
+        return "The payment provider already holds a different payment under Idempotency-Key " + key + ", so this"
+                + " request charged nothing and changed nothing: send that payment's body again, or use a new"
+                + " Idempotency-Key for a new payment; " + LOOKUP + " shows the payment the key holds.";
+    }
+
+    /**
+     * The database failed before any work: nothing was sent to the provider.
+     *
+     * @param error the database failure
+     * @return the sentence
+     */
+    static String databaseBeforeCharge(DatabaseException error) {
+        return sentence(database(error) + ", so the payment provider was not called and nothing was charged: "
+                + (error.errorClass().retryable() ? "retrying with the same Idempotency-Key is safe"
+                        : "retrying fails the same way until the gateway is fixed"));
+    }
+
+    /**
+     * The database failed while {@code GET /payments/{key}} read or settled the record.
+     *
+     * @param error the database failure
+     * @return the sentence
+     */
+    static String databaseOnLookup(DatabaseException error) {
+        return sentence(database(error) + ", so this payment's outcome could not be read: asking " + LOOKUP
+                + " again is safe");
+    }
+
+    private static String database(DatabaseException error) {
+        return switch (error.errorClass()) {
+            case POOL_ACQUIRE_TIMEOUT -> "no connection to the gateway's database was free in time";
+            case DB_CONNECTION -> "the gateway's database could not be reached";
+            case DB_STATEMENT_TIMEOUT -> "a statement of the gateway's database ran out of time";
+            case DB_SERIALIZATION -> "the gateway's database kept losing the key to concurrent requests";
+            default -> "the gateway's database refused a statement";
+        };
     }
 
     /** The thread running a payment was interrupted: attempts may have gone out. */
@@ -140,10 +210,10 @@ final class PaymentMessages {
             case INVALID_REQUEST, IDEMPOTENCY_CONFLICT, NOT_FOUND ->
                     "so nothing was charged: retrying the same payment fails the same way";
             case CIRCUIT_OPEN -> error instanceof CircuitOpenException open
-                    ? "so nothing was charged: retrying under a new Idempotency-Key is safe, and the breaker tries"
-                            + " the provider again in " + open.retryAfterMs() + " ms"
-                    : SAFE_WITH_NEW_KEY;
-            default -> SAFE_WITH_NEW_KEY;
+                    ? SAFE_WITH_SAME_KEY + ", and the breaker tries the provider again in " + open.retryAfterMs() + " ms"
+                    : SAFE_WITH_SAME_KEY;
+            case OVERLOADED -> SAFE_WITH_SAME_KEY + " after a pause";
+            default -> SAFE_WITH_SAME_KEY;
         };
     }
 

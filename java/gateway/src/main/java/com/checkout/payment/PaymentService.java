@@ -1,7 +1,9 @@
 package com.checkout.payment;
 
 import com.checkout.payment.api.PaymentRequest;
+import com.checkout.payment.db.DatabaseException;
 import com.checkout.payment.idempotency.IdempotencyStore;
+import com.checkout.payment.idempotency.Payment;
 import com.checkout.payment.idempotency.PaymentRecord;
 import com.checkout.payment.idempotency.PaymentRecord.State;
 import com.checkout.payment.idempotency.StoredAnswer;
@@ -12,15 +14,16 @@ import com.checkout.payment.runtime.Snapshot;
 import com.checkout.resilience.CallResult;
 import com.checkout.resilience.ErrorClass;
 import com.checkout.resilience.ResilienceException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Payments with one Idempotency-Key each: claims the key, reconciles an unknown outcome with the
- * provider, charges through the kernel's call loop (role origin) and stores the answer to replay.
+ * {@code POST /payments}: claims the key in the database (a short statement), asks the provider
+ * first when an earlier run may have charged, charges through the kernel's call loop (role
+ * origin) with no connection held, then settles the record — only while this request's claim
+ * still holds it. A process killed anywhere in between leaves an in-flight record whose lease
+ * runs out; the next request with the key asks the provider before anything else.
  */
 public final class PaymentService {
     private static final Logger LOG = LoggerFactory.getLogger(PaymentService.class);
@@ -33,9 +36,9 @@ public final class PaymentService {
     /**
      * The service.
      *
-     * @param settings the snapshot in force (breaker, budget, call loop)
+     * @param settings the snapshot in force (breaker, budget, call loop, lease)
      * @param provider the provider's calls, observed
-     * @param store the Idempotency-Key records
+     * @param store the payment records
      * @param metrics payment outcome counts
      */
     public PaymentService(Settings settings, ProviderCalls provider, IdempotencyStore store,
@@ -58,16 +61,22 @@ public final class PaymentService {
      */
     public Reply pay(String key, PaymentRequest request, String requestHash, long deadlineAtMs)
             throws InterruptedException {
-        IdempotencyStore.Claim claim = store.claim(key, requestHash, request);
+        Snapshot snapshot = settings.current();
+        IdempotencyStore.Claim claim;
+        try {
+            claim = store.claim(key, requestHash, Payment.of(request),
+                    snapshot.config().settings().gateway().idempotency().leaseMs());
+        } catch (DatabaseException e) {
+            logDatabase("claim", key, e);
+            return PaymentAnswers.databaseError(e, PaymentMessages.databaseBeforeCharge(e));
+        }
         if (claim instanceof IdempotencyStore.PayloadMismatch) {
             return PaymentAnswers.error(422, ErrorClass.IDEMPOTENCY_CONFLICT, "Idempotency-Key " + key
                     + " already names a payment with a different body, so this request did nothing: send the"
                     + " same body again, or use a new Idempotency-Key for a new payment.");
         }
         if (claim instanceof IdempotencyStore.InFlight) {
-            return PaymentAnswers.error(409, ErrorClass.IDEMPOTENCY_CONFLICT, "A payment with Idempotency-Key "
-                    + key + " is still in flight, so this request did nothing: do not retry it under a new"
-                    + " Idempotency-Key; " + PaymentMessages.LOOKUP + " tells its outcome once it ends.");
+            return inFlight(key);
         }
         if (claim instanceof IdempotencyStore.Replay replay) {
             PaymentRecord record = replay.record();
@@ -76,75 +85,28 @@ public final class PaymentService {
             return PaymentAnswers.reply(record.answer(), record.state(), true);
         }
         IdempotencyStore.Run run = (IdempotencyStore.Run) claim;
-        Snapshot snapshot = settings.current();
-        boolean settled = false;
+        boolean answered = false;
         try {
             Reply reply = run.reconcile()
                     ? reconcileThenCharge(run, snapshot, request, deadlineAtMs)
-                    : charge(run.record(), snapshot, request, deadlineAtMs);
-            settled = true;
+                    : charge(run, snapshot, request, deadlineAtMs);
+            answered = true;
             return reply;
         } finally {
-            if (!settled) {
-                // Interrupted or a bug: attempts may have gone out, so the key is unknown, never
-                // pending for ever; the next request with it reconciles first.
-                store.complete(run.record(), run.record().settled(State.UNKNOWN,
-                        PaymentAnswers.paymentError(ErrorClass.INTERNAL, PaymentMessages.interrupted(),
-                                State.UNKNOWN), run.record().attempts()));
+            if (!answered) {
+                // Interrupted or a bug: attempts may have gone out, so the key is unknown; if even
+                // this write fails, the lease runs out and the next request asks the provider.
+                // 503 as the interrupted request itself is answered (GatewayApp): a replay is never a 500.
+                StoredAnswer stopped = PaymentAnswers.paymentError(ErrorClass.INTERNAL, PaymentMessages.interrupted(),
+                        State.UNKNOWN);
+                record(run.record(), State.UNKNOWN, new StoredAnswer(503, stopped.body()), run.record().attempts());
             }
         }
     }
 
-    /**
-     * {@code GET /payments/{key}}: the local record, settled with the provider when it is unknown
-     * or absent.
-     *
-     * @param key the Idempotency-Key
-     * @param deadlineAtMs the request's deadline on the kernel's clock
-     * @return the answer
-     * @throws InterruptedException when the thread is interrupted
-     */
-    public Reply status(String key, long deadlineAtMs) throws InterruptedException {
-        Optional<PaymentRecord> local = store.get(key);
-        if (local.isPresent() && local.get().state() != State.UNKNOWN) {
-            return statusReply(PaymentAnswers.status(local.get()), local.get().state());
-        }
-        PaymentRecord unknown = local.orElse(null);
-        Snapshot snapshot = settings.current();
-        CallResult<ProviderAnswer> lookup = provider.lookup(snapshot, key, deadlineAtMs);
-        Optional<ProviderAnswer> found = lookup.isSuccess() ? lookup.answer() : Optional.empty();
-        if (found.isPresent()) {
-            ProviderAnswer charge = found.get();
-            String chargeStatus = charge.text("status").orElse("");
-            if (unknown != null && unknown.request() != null
-                    && (chargeStatus.equals("authorised") || chargeStatus.equals("declined"))) {
-                PaymentRecord settledRecord = unknown.settled(stateOf(chargeStatus),
-                        PaymentAnswers.result(key, unknown.request(), charge, unknown.attempts()),
-                        unknown.attempts());
-                store.settle(unknown, settledRecord);
-                logSettled(key, settledRecord.state(), "lookup");
-                return statusReply(PaymentAnswers.status(settledRecord), settledRecord.state());
-            }
-            return statusReply(PaymentAnswers.status(key, charge), stateOfOrPending(chargeStatus));
-        }
-        if (lookup.errorClass().orElse(null) == ErrorClass.NOT_FOUND) {
-            if (unknown == null) {
-                return PaymentAnswers.error(404, ErrorClass.NOT_FOUND, "Neither the gateway nor the payment"
-                        + " provider knows a payment with Idempotency-Key " + key + ", so nothing was charged under it:"
-                        + " paying with it is safe.");
-            }
-            PaymentRecord failed = unknown.settled(State.FAILED, neverCharged(unknown), unknown.attempts());
-            store.settle(unknown, failed);
-            logSettled(key, State.FAILED, "lookup");
-            return statusReply(PaymentAnswers.status(failed), State.FAILED);
-        }
-        ResilienceException error = lookup.error().orElseThrow();
-        return statusReply(PaymentAnswers.unknown(key, unknown, error.errorClass(), PaymentMessages.lookupFailed(
-                error, lookup, snapshot.config().settings().payment().timeoutMs())), State.UNKNOWN);
-    }
-
-    private Reply reconcileThenCharge(IdempotencyStore.Run run, Snapshot snapshot,
-            PaymentRequest request, long deadlineAtMs) throws InterruptedException {
+    // The provider is asked first: an earlier run ended unknown, or its gateway died mid-payment.
+    private Reply reconcileThenCharge(IdempotencyStore.Run run, Snapshot snapshot, PaymentRequest request,
+            long deadlineAtMs) throws InterruptedException {
         PaymentRecord claimed = run.record();
         PaymentRecord previous = run.previous();
         String key = claimed.key();
@@ -152,14 +114,14 @@ public final class PaymentService {
         if (lookup.isSuccess()) {
             ProviderAnswer charge = lookup.answer().orElseThrow();
             String chargeStatus = charge.text("status").orElse("");
-            if (chargeStatus.equals("authorised") || chargeStatus.equals("declined")) {
-                State state = stateOf(chargeStatus);
-                StoredAnswer answer = PaymentAnswers.result(key, request, charge, claimed.attempts());
-                store.complete(claimed, claimed.settled(state, answer, claimed.attempts()));
-                logSettled(key, state, "reconcile");
+            State state = PaymentAnswers.stateOf(chargeStatus);
+            if (state.isFinal()) {
+                StoredAnswer answer = PaymentAnswers.result(key, claimed.payment(), charge, claimed.attempts());
+                settleOrAnswerCurrent(claimed, state, answer, claimed.attempts());
+                logSettled(key, state, previous.state() == State.IN_FLIGHT ? "recovery" : "reconcile");
                 return PaymentAnswers.reply(answer, state, false);
             }
-            store.complete(claimed, previous);
+            putBack(run, ErrorClass.IDEMPOTENCY_CONFLICT, "the payment provider is still processing it");
             return PaymentAnswers.error(409, ErrorClass.IDEMPOTENCY_CONFLICT, "The payment provider is still"
                     + " processing the charge with Idempotency-Key " + key + " (status " + chargeStatus + "), so the"
                     + " payment may yet be charged: do not retry it under a new Idempotency-Key; ask "
@@ -168,36 +130,47 @@ public final class PaymentService {
         if (lookup.errorClass().orElse(null) == ErrorClass.NOT_FOUND) {
             LOG.atInfo().setMessage("payment_rerun").addKeyValue("key", key)
                     .addKeyValue("reason", "the provider has no charge for the key").log();
-            return charge(claimed, snapshot, request, deadlineAtMs);
+            return charge(run, snapshot, request, deadlineAtMs);
         }
         // The provider could not be asked: the outcome is as unknown as before.
-        store.complete(claimed, previous);
-        return PaymentAnswers.reply(previous.answer(), previous.state(), true);
+        ResilienceException error = lookup.error().orElseThrow();
+        StoredAnswer kept = putBack(run, error.errorClass(), "the payment provider could not be asked about it ("
+                + PaymentMessages.lookupEnded(error, lookup, snapshot.config().settings().payment().timeoutMs())
+                + ")");
+        return PaymentAnswers.reply(kept, State.UNKNOWN, previous.state() == State.UNKNOWN);
     }
 
-    private Reply charge(PaymentRecord claimed, Snapshot snapshot, PaymentRequest request,
-            long deadlineAtMs) throws InterruptedException {
+    private Reply charge(IdempotencyStore.Run run, Snapshot snapshot, PaymentRequest request, long deadlineAtMs)
+            throws InterruptedException {
+        PaymentRecord claimed = run.record();
         String key = claimed.key();
-        ProviderCalls.ChargeRun run = provider.charge(snapshot, key, request, deadlineAtMs);
-        CallResult<ProviderAnswer> result = run.result();
+        ProviderCalls.ChargeRun charge = provider.charge(snapshot, key, request, deadlineAtMs);
+        CallResult<ProviderAnswer> result = charge.result();
         int attempts = claimed.attempts() + result.attempts();
+        if (otherPaymentAtProvider(charge)) {
+            // Issue 11 (e): the provider holds this key with another body — a real charge that this
+            // gateway no longer has a record of. Keep no record that would call it failed.
+            abandon(claimed);
+            LOG.atWarn().setMessage("payment_conflict_at_provider").addKeyValue("key", key).log();
+            return PaymentAnswers.error(422, ErrorClass.IDEMPOTENCY_CONFLICT,
+                    PaymentMessages.otherPaymentAtProvider(key));
+        }
         State state;
         StoredAnswer answer;
         if (result.isSuccess() || result.errorClass().orElse(null) == ErrorClass.DECLINED) {
-            ProviderAnswer charge = result.answer().orElseThrow();
             state = result.isSuccess() ? State.AUTHORISED : State.DECLINED;
-            answer = PaymentAnswers.result(key, request, charge, attempts);
+            answer = PaymentAnswers.result(key, claimed.payment(), result.answer().orElseThrow(), attempts);
         } else {
             ResilienceException error = result.error().orElseThrow();
             // Unknown whenever an attempt may have charged without an answer (a timeout, a broken
             // connection, a 5xx, a 409 in flight). A re-run follows the provider's word that the
             // earlier runs charged nothing, so only this run's attempts count.
-            state = run.maybeCharged() ? State.UNKNOWN : State.FAILED;
+            state = charge.maybeCharged() ? State.UNKNOWN : State.FAILED;
             answer = PaymentAnswers.paymentError(error.errorClass(), PaymentMessages.chargeEnded(error, result,
                     state, snapshot.config().settings().payment().timeoutMs()), state);
         }
-        store.complete(claimed, claimed.settled(state, answer, attempts));
-        if (claimed.attempts() == 0) {
+        Optional<Reply> other = settleOrAnswerCurrent(claimed, state, answer, attempts);
+        if (run.previous() == null) {
             metrics.paymentOutcome(state.wireName()); // as first reported: not a re-run's
         }
         LOG.atInfo().setMessage("payment")
@@ -209,42 +182,80 @@ public final class PaymentService {
                 .addKeyValue("sleeps_ms", result.sleepsMs())
                 .addKeyValue("breaker", snapshot.breaker().state().wireName())
                 .log();
-        return PaymentAnswers.reply(answer, state, false);
+        return other.orElseGet(() -> PaymentAnswers.reply(answer, state, false));
     }
 
-    private static StoredAnswer neverCharged(PaymentRecord unknown) {
-        StoredAnswer before = unknown.answer();
-        ObjectNode body = before.body().deepCopy();
-        body.put("status", State.FAILED.wireName());
-        if (body.path("error").isObject()) {
-            ((ObjectNode) body.get("error")).put("message", PaymentMessages.neverCharged());
+    private static boolean otherPaymentAtProvider(ProviderCalls.ChargeRun charge) {
+        CallResult<ProviderAnswer> result = charge.result();
+        return !charge.maybeCharged() && result.errorClass().orElse(null) == ErrorClass.IDEMPOTENCY_CONFLICT
+                && result.answer().map(ProviderAnswer::status).orElse(0) == 422;
+    }
+
+    // Settles the claim. When another request took the key meanwhile (this claim's lease ran out),
+    // the record is theirs: an outcome the provider gave is still this request's true answer, but an
+    // unknown or failed one is not the key's any more — that request's answer is.
+    private Optional<Reply> settleOrAnswerCurrent(PaymentRecord claimed, State state, StoredAnswer answer,
+            int attempts) {
+        if (record(claimed, state, answer, attempts) || state.isFinal()) {
+            return Optional.empty();
         }
-        return new StoredAnswer(before.httpStatus(), body);
+        try {
+            Optional<PaymentRecord> now = store.get(claimed.key());
+            if (now.isPresent() && now.get().state().isFinal()) {
+                return Optional.of(PaymentAnswers.reply(now.get().answer(), now.get().state(), true));
+            }
+        } catch (DatabaseException e) {
+            logDatabase("read", claimed.key(), e);
+        }
+        return Optional.of(inFlight(claimed.key()));
     }
 
-    private static State stateOf(String chargeStatus) {
-        return chargeStatus.equals("authorised") ? State.AUTHORISED : State.DECLINED;
+    // Puts an unknown record back as it was, or marks a recovered one unknown; returns its answer.
+    private StoredAnswer putBack(IdempotencyStore.Run run, ErrorClass errorClass, String why) {
+        PaymentRecord previous = run.previous();
+        StoredAnswer answer = previous.state() == State.UNKNOWN ? previous.answer()
+                : PaymentAnswers.paymentError(errorClass, PaymentMessages.recoveryUnknown(why), State.UNKNOWN);
+        record(run.record(), State.UNKNOWN, answer, run.record().attempts());
+        return answer;
     }
 
-    private static State stateOfOrPending(String chargeStatus) {
-        return switch (chargeStatus) {
-            case "authorised" -> State.AUTHORISED;
-            case "declined" -> State.DECLINED;
-            default -> State.PENDING;
-        };
+    // Whether the claim was settled; a database failure is logged and answered as if it had been:
+    // the answer is what the provider said, and the lease lets the next request recover the record.
+    private boolean record(PaymentRecord claimed, State state, StoredAnswer answer, int attempts) {
+        try {
+            boolean stored = store.settle(claimed, state, answer, attempts);
+            if (!stored) {
+                LOG.atWarn().setMessage("payment_claim_lost").addKeyValue("key", claimed.key())
+                        .addKeyValue("status", state.wireName()).log();
+            }
+            return stored;
+        } catch (DatabaseException e) {
+            logDatabase("settle", claimed.key(), e);
+            return true;
+        }
     }
 
-    private static Reply statusReply(JsonNode body, State state) {
-        String outcome = switch (state) {
-            case DECLINED -> "declined";
-            case UNKNOWN -> "unknown";
-            default -> "success";
-        };
-        return new Reply(200, body, false, outcome, "");
+    private void abandon(PaymentRecord claimed) {
+        try {
+            store.abandon(claimed);
+        } catch (DatabaseException e) {
+            logDatabase("abandon", claimed.key(), e);
+        }
     }
 
-    private static void logSettled(String key, State state, String how) {
+    private static Reply inFlight(String key) {
+        return PaymentAnswers.error(409, ErrorClass.IDEMPOTENCY_CONFLICT, "A payment with Idempotency-Key "
+                + key + " is still in flight, so this request did nothing: do not retry it under a new"
+                + " Idempotency-Key; " + PaymentMessages.LOOKUP + " tells its outcome once it ends.");
+    }
+
+    static void logSettled(String key, State state, String how) {
         LOG.atInfo().setMessage("payment_settled").addKeyValue("key", key)
                 .addKeyValue("status", state.wireName()).addKeyValue("by", how).log();
+    }
+
+    static void logDatabase(String step, String key, DatabaseException e) {
+        LOG.atWarn().setMessage("payment_database_failed").addKeyValue("step", step).addKeyValue("key", key)
+                .addKeyValue("error_class", e.errorClass().name()).addKeyValue("reason", e.getMessage()).log();
     }
 }

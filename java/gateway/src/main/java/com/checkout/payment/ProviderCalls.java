@@ -8,9 +8,9 @@ import com.checkout.payment.provider.ProviderAnswer;
 import com.checkout.payment.provider.ProviderClassifier;
 import com.checkout.payment.provider.ProviderClient;
 import com.checkout.payment.runtime.Snapshot;
-import com.checkout.resilience.Attempt;
 import com.checkout.resilience.CallResult;
 import com.checkout.resilience.Classification;
+import com.checkout.resilience.ContextAttempt;
 import com.checkout.resilience.ErrorClass;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,8 +62,8 @@ public final class ProviderCalls {
     public ChargeRun charge(Snapshot snapshot, String key, PaymentRequest request, long deadlineAtMs)
             throws InterruptedException {
         AtomicBoolean maybeCharged = new AtomicBoolean();
-        Attempt<ProviderAnswer> attempt = observed(snapshot, "charge", key, ProviderClassifier.CHARGE,
-                (timeoutMs, k) -> client.charge(key, request, timeoutMs), maybeCharged);
+        ContextAttempt<ProviderAnswer> attempt = observed(snapshot, "charge", key, ProviderClassifier.CHARGE,
+                context -> client.charge(key, request, context), maybeCharged);
         CallResult<ProviderAnswer> result =
                 snapshot.call().call(attempt, ProviderClassifier.CHARGE, deadlineAtMs);
         return new ChargeRun(result, maybeCharged.get());
@@ -80,26 +80,29 @@ public final class ProviderCalls {
      */
     public CallResult<ProviderAnswer> lookup(Snapshot snapshot, String key, long deadlineAtMs)
             throws InterruptedException {
-        Attempt<ProviderAnswer> attempt = observed(snapshot, "lookup", key, ProviderClassifier.LOOKUP,
-                (timeoutMs, k) -> client.lookup(key, timeoutMs), new AtomicBoolean());
+        ContextAttempt<ProviderAnswer> attempt = observed(snapshot, "lookup", key, ProviderClassifier.LOOKUP,
+                context -> client.lookup(key, context), new AtomicBoolean());
         return snapshot.call().call(attempt, ProviderClassifier.LOOKUP, deadlineAtMs);
     }
 
     // The classifier is pure, so classifying here for the log and again in the loop agrees.
-    private Attempt<ProviderAnswer> observed(Snapshot snapshot, String operation, String key,
-            ProviderClassifier classifier, Attempt<ProviderAnswer> exchange, AtomicBoolean maybeCharged) {
-        long configuredTimeoutMs = snapshot.config().settings().payment().timeoutMs();
-        return (timeoutMs, k) -> {
+    private ContextAttempt<ProviderAnswer> observed(Snapshot snapshot, String operation, String key,
+            ProviderClassifier classifier, ContextAttempt<ProviderAnswer> exchange, AtomicBoolean maybeCharged) {
+        long evidenceMs = Math.min(snapshot.config().settings().payment().timeoutMs(),
+                snapshot.config().settings().payment().providerExpectedP99Ms());
+        return context -> {
             long started = System.nanoTime();
+            int k = context.number();
+            long timeoutMs = context.timeoutMs();
             try {
-                ProviderAnswer answer = exchange.run(timeoutMs, k);
-                record(operation, key, k, timeoutMs, configuredTimeoutMs, started,
+                ProviderAnswer answer = exchange.run(context);
+                record(operation, key, k, timeoutMs, evidenceMs, started,
                         classifier.end(answer), answer.status(), maybeCharged);
                 return answer;
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                record(operation, key, k, timeoutMs, configuredTimeoutMs, started,
+                record(operation, key, k, timeoutMs, evidenceMs, started,
                         classifier.end(e), null, maybeCharged);
                 throw e;
             }
@@ -107,13 +110,13 @@ public final class ProviderCalls {
     }
 
     private void record(String operation, String key, int attempt, long timeoutMs,
-            long configuredTimeoutMs, long startedNanos, AttemptEnd end, Integer httpStatus,
+            long evidenceMs, long startedNanos, AttemptEnd end, Integer httpStatus,
             AtomicBoolean maybeCharged) {
         Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
         if (end.maybeCharged()) {
             maybeCharged.set(true);
         }
-        String result = result(end.classification(), timeoutMs, configuredTimeoutMs);
+        String result = result(end.classification(), timeoutMs, evidenceMs);
         metrics.upstreamAttempt(result, took);
         latency.add(took.toNanos() / 1_000_000.0);
         LOG.atInfo().setMessage("provider_attempt")
@@ -128,15 +131,15 @@ public final class ProviderCalls {
                 .log();
     }
 
-    // The class the kernel gives the attempt: a timeout that the deadline had cut is
-    // DEADLINE_EXCEEDED (SEMANTICS.md §5).
-    private static String result(Classification classification, long timeoutMs, long configuredTimeoutMs) {
+    // The class the kernel gives the attempt (SEMANTICS.md §5's evidence rule): a timeout is
+    // TIMEOUT only if the attempt had at least min(timeout_ms, provider_expected_p99_ms); one cut
+    // shorter by the caller's deadline is DEADLINE_EXCEEDED.
+    private static String result(Classification classification, long timeoutMs, long evidenceMs) {
         if (classification.isSuccess()) {
             return "success";
         }
         if (classification.timedOut()) {
-            return timeoutMs < configuredTimeoutMs
-                    ? ErrorClass.DEADLINE_EXCEEDED.name() : ErrorClass.TIMEOUT.name();
+            return timeoutMs < evidenceMs ? ErrorClass.DEADLINE_EXCEEDED.name() : ErrorClass.TIMEOUT.name();
         }
         return classification.errorClass().orElseThrow().name();
     }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.checkout.config.ConfigLoader;
 import com.checkout.payment.observability.GatewayMetrics;
 import com.checkout.payment.runtime.ConfigReloader;
@@ -24,6 +27,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class ConfigReloadTest {
     @TempDir
@@ -97,6 +101,51 @@ class ConfigReloadTest {
         }
     }
 
+    // Issue 11 (h): the replay-only legacy switch (a lint warning) is never switched on in a running
+    // service; the refusal is logged with the findings and counted once, the last good config stays.
+    @Test
+    void aReloadWithALintWarningIsRefusedLoggedAndTheLastGoodConfigStays() {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        Logger logger = (Logger) LoggerFactory.getLogger(ConfigReloader.class);
+        logger.addAppender(logs);
+        try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
+            String good = harness.gateway.settings().current().config().fingerprint();
+            ObjectNode legacy = withVersion("legacy-on");
+            ((ObjectNode) legacy.get("order_service")).put("legacy_hold_connection_during_payment", true);
+            TestConfigs.write(harness.configFile, legacy);
+
+            assertFalse(harness.gateway.reloadNow());
+            assertFalse(harness.gateway.reloadNow());
+
+            assertEquals(good, harness.gateway.settings().current().config().fingerprint());
+            assertFalse(harness.gateway.settings().current().config().settings().orderService()
+                    .legacyHoldConnectionDuringPayment());
+            assertTrue(harness.metrics().contains(
+                    "checkout_config_reloads_total{result=\"failure\",service=\"gateway\"} 1.0"), harness.metrics());
+            List<ILoggingEvent> rejected = logs.list.stream()
+                    .filter(e -> e.getMessage().equals("config_reload_rejected")).toList();
+            assertEquals(1, rejected.size(), "logged once, not once per poll");
+            String findings = rejected.get(0).getKeyValuePairs().stream()
+                    .filter(kv -> kv.key.equals("findings")).findFirst().orElseThrow().value.toString();
+            assertTrue(findings.contains("legacy-hold-connection-off"), findings);
+            assertTrue(findings.contains("/order_service/legacy_hold_connection_during_payment"), findings);
+        } finally {
+            logger.detachAppender(logs);
+        }
+    }
+
+    // At start a warning is allowed: the replay starts a service on the incident's config on purpose.
+    @Test
+    void aConfigWithALintWarningStillStartsTheGateway() {
+        ObjectNode legacy = withVersion("legacy-at-start");
+        ((ObjectNode) legacy.get("order_service")).put("legacy_hold_connection_during_payment", true);
+        try (GatewayHarness harness = new GatewayHarness(TestConfigs.write(dir.resolve("legacy.json"), legacy))) {
+            assertEquals(1, harness.gateway.settings().current().config().warnings().size());
+            assertEquals("legacy-at-start", harness.get("/health").text("/config/version"));
+        }
+    }
+
     @Test
     void aSwappedDataSymlinkIsSeenAsKubernetesSwapsAConfigMap() throws Exception {
         Path first = TestConfigs.write(dir.resolve("..2026_01/timeout.json"), withVersion("map-1"));
@@ -152,11 +201,12 @@ class ConfigReloadTest {
             List<String> deadlines = List.of(
                     harness.provider.takeRequest(1, TimeUnit.SECONDS).getHeaders().get("X-Deadline-Ms"),
                     harness.provider.takeRequest(1, TimeUnit.SECONDS).getHeaders().get("X-Deadline-Ms"));
-            assertEquals(List.of("1000", "1000"), deadlines, "retries of the running call keep its 1000 ms timeout");
+            assertEquals(List.of("950", "950"), deadlines,
+                    "retries of the running call keep its 1000 ms timeout (less the 50 ms answer margin)");
 
             harness.provider.enqueue(GatewayHarness.charge(201, "k-new", "authorised"));
             assertEquals(200, harness.pay("k-new", GatewayHarness.PAYMENT, Map.of()).status());
-            assertEquals("1500", harness.provider.takeRequest(1, TimeUnit.SECONDS).getHeaders().get("X-Deadline-Ms"));
+            assertEquals("1450", harness.provider.takeRequest(1, TimeUnit.SECONDS).getHeaders().get("X-Deadline-Ms"));
         }
     }
 }

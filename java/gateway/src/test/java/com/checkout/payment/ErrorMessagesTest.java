@@ -1,6 +1,7 @@
 package com.checkout.payment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.checkout.payment.GatewayHarness.Answer;
@@ -62,7 +63,7 @@ class ErrorMessagesTest {
     void aHangCutByTheDeadlineSaysSoAndThatThePaymentMayHaveBeenCharged() {
         harness.provider.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());
 
-        Answer answer = harness.pay("m-cut", GatewayHarness.PAYMENT, Map.of("X-Deadline-Ms", "120"));
+        Answer answer = harness.pay("m-cut", GatewayHarness.PAYMENT, Map.of("X-Deadline-Ms", "300"));
 
         assertEquals("DEADLINE_EXCEEDED", answer.text("/error/class"));
         assertEquals("The request's deadline ran out while attempt 1 waited for the payment provider, so the payment"
@@ -80,15 +81,17 @@ class ErrorMessagesTest {
                 + " retrying the same payment fails the same way.", message(answer));
     }
 
+    // Issue 11 (b): a failed payment is run again by the same key, so the message says so.
     @Test
-    void loadSheddingSaysNothingWasChargedAndRetryingUnderANewKeyIsSafe() {
+    void loadSheddingSaysNothingWasChargedAndRetryingWithTheSameKeyIsSafe() {
         harness.provider.enqueue(new MockResponse.Builder(GatewayHarness.error(503, "OVERLOADED", false))
                 .addHeader("Retry-After", "1").build());
 
         Answer answer = harness.pay("m-shed", GatewayHarness.PAYMENT);
 
         assertEquals("The payment provider shed attempt 1 for load (HTTP 503), so nothing was charged: retrying"
-                + " under a new Idempotency-Key is safe (this key keeps this answer).", message(answer));
+                + " with the same Idempotency-Key is safe after a pause.", message(answer));
+        assertFalse(answer.body().at("/error/retryable").asBoolean(true), "no relay retries it at once");
     }
 
     @Test
@@ -103,7 +106,7 @@ class ErrorMessagesTest {
 
         assertEquals("CIRCUIT_OPEN", answer.text("/error/class"));
         assertTrue(Pattern.matches("The gateway's circuit breaker is open because the payment provider kept failing,"
-                + " and the provider was not called, so nothing was charged: retrying under a new Idempotency-Key"
+                + " and the provider was not called, so nothing was charged: retrying with the same Idempotency-Key"
                 + " is safe, and the breaker tries the provider again in [0-9]+ ms\\.", message(answer)),
                 message(answer));
     }

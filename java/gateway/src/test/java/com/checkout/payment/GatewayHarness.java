@@ -2,6 +2,7 @@ package com.checkout.payment;
 
 import com.checkout.config.ConfigLoader;
 import com.checkout.payment.api.Json;
+import com.checkout.payment.db.DatabaseUrl;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Assertions;
 
 /**
  * A real gateway on 127.0.0.1 in front of a real HTTP upstream (MockWebServer) that plays the
- * provider; every answer the tests read is checked against openapi.json on the way.
+ * provider, on a real PostgreSQL database of its own ({@link TestDatabase}); every answer the
+ * tests read is checked against openapi.json on the way.
  */
 final class GatewayHarness implements AutoCloseable {
     /** The kernel's "CLASS: …" prefix, which error.class already carries. */
@@ -33,6 +35,8 @@ final class GatewayHarness implements AutoCloseable {
     final MockWebServer provider = new MockWebServer();
     final GatewayServer gateway;
     final Path configFile;
+    final TestDatabase database;
+    private final boolean ownsDatabase;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** What the gateway answered. */
@@ -47,17 +51,39 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     GatewayHarness(Path configFile, long stopGraceMs) {
+        this(configFile, stopGraceMs, TestDatabase.create(GatewayHarness.class), true);
+    }
+
+    /** A gateway on a database another harness (or the test) made: closing it leaves the database. */
+    GatewayHarness(Path configFile, TestDatabase database) {
+        this(configFile, GatewayOptions.DEFAULT_STOP_GRACE_MS, database, false);
+    }
+
+    private GatewayHarness(Path configFile, long stopGraceMs, TestDatabase database, boolean ownsDatabase) {
         this.configFile = configFile;
+        this.database = database;
+        this.ownsDatabase = ownsDatabase;
         try {
             provider.start(InetAddress.getLoopbackAddress(), 0);
+            URI providerUrl = URI.create("http://127.0.0.1:" + provider.getPort());
+            // Reload polls are driven by the tests (reloadNow) unless a test starts its own.
+            GatewayOptions options = new GatewayOptions("127.0.0.1", 0, providerUrl, configFile, 3_600_000L,
+                    stopGraceMs, DatabaseUrl.parse(database.url), false);
+            gateway = GatewayServer.start(options, ConfigLoader.load(configFile), () -> configFile);
         } catch (IOException e) {
+            closeAfterFailedStart();
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            closeAfterFailedStart();
+            throw e;
         }
-        URI providerUrl = URI.create("http://127.0.0.1:" + provider.getPort());
-        // Reload polls are driven by the tests (reloadNow) unless a test starts its own.
-        GatewayOptions options = new GatewayOptions("127.0.0.1", 0, providerUrl, configFile, 3_600_000L,
-                stopGraceMs);
-        gateway = GatewayServer.start(options, ConfigLoader.load(configFile), () -> configFile);
+    }
+
+    private void closeAfterFailedStart() {
+        provider.close();
+        if (ownsDatabase) {
+            database.close();
+        }
     }
 
     static GatewayHarness shortened(Path dir) {
@@ -164,7 +190,13 @@ final class GatewayHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        gateway.close();
-        provider.close();
+        try {
+            gateway.close();
+            provider.close();
+        } finally {
+            if (ownsDatabase) {
+                database.close();
+            }
+        }
     }
 }

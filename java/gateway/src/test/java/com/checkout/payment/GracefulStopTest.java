@@ -87,6 +87,7 @@ class GracefulStopTest {
         ObjectNode slowPayment = (ObjectNode) doc.get("payment");
         slowPayment.put("timeout_ms", 10_000);
         slowPayment.put("deadline_ms", 40_000);
+        ((ObjectNode) doc.at("/gateway/idempotency")).put("lease_ms", 45_000);
         Path config = TestConfigs.write(dir.resolve("timeout.json"), doc);
         try (GatewayHarness harness = new GatewayHarness(config, 300)) {
             harness.provider.enqueue(new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build());

@@ -27,7 +27,8 @@ final class TestConfigs {
     /**
      * The repo's config with every payment timing cut down: attempt timeout 1 s (room for a cold JVM's first exchange), recovery
      * 500 ms, backoff 50 ms x 2 (+ up to 10 ms), 3 attempts, breaker threshold 5 and 3 half-open
-     * trials as in production. Still valid under the schema and the lint.
+     * trials as in production; deadline floor 100 ms, answer margin 50 ms, lease 6 s, database
+     * acquire timeout 1 s. Still valid under the schema and the lint, without warnings.
      */
     static ObjectNode shortened() {
         ObjectNode doc = read(repoConfig());
@@ -47,7 +48,13 @@ final class TestConfigs {
         breaker.put("failure_threshold", 5);
         breaker.put("recovery_timeout_ms", 500);
         breaker.put("half_open_max_calls", 3);
+        // A request's deadline may go down to 100 ms here (tests cut attempts short on purpose).
+        payment.put("min_deadline_ms", 100);
+        payment.put("answer_margin_ms", 50);
         ((ObjectNode) doc.get("database").get("pool")).put("acquire_timeout_ms", 1000);
+        ((ObjectNode) doc.get("database").get("gateway_pool")).put("acquire_timeout_ms", 1000);
+        // The lease must outlive deadline_ms (lint); a test that waits one out waits 6 s at most.
+        ((ObjectNode) doc.at("/gateway/idempotency")).put("lease_ms", 6000);
         return doc;
     }
 

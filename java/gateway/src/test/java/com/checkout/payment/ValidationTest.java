@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.checkout.config.generated.ApiLimits;
 import com.checkout.payment.GatewayHarness.Answer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
@@ -69,7 +70,53 @@ class ValidationTest {
                 Arguments.of("token empty", "{\"order_id\":\"o\",\"amount_minor\":1,\"currency\":\"EUR\",\"payment_token\":\"\"}",
                         "/payment_token"),
                 Arguments.of("token too long", "{\"order_id\":\"o\",\"amount_minor\":1,\"currency\":\"EUR\",\"payment_token\":\""
-                        + "t".repeat(257) + "\"}", "/payment_token"));
+                        + "t".repeat(ApiLimits.PAYMENT_TOKEN_MAX_LENGTH + 1) + "\"}", "/payment_token"),
+                // Issue 11 (j): java.util.Currency knows gold; the shared list does not.
+                Arguments.of("a currency outside the shared list", body("\"o\"", "1", "\"XAU\""), "/currency"));
+    }
+
+    // Issue 11 (j): 256 characters passed here and at the order service, then the provider refused it.
+    @Test
+    void aTokenOneOverTheSharedLimitIs400HereNotAFailedPaymentLater() {
+        String token = "t".repeat(ApiLimits.PAYMENT_TOKEN_MAX_LENGTH + 1);
+        Answer answer = harness.pay("v-token-256", "{\"order_id\":\"o\",\"amount_minor\":1,\"currency\":\"EUR\","
+                + "\"payment_token\":\"" + token + "\"}");
+
+        assertEquals(400, answer.status());
+        assertEquals(List.of("/payment_token"), pointers(answer));
+        assertTrue(answer.text("/error/details/0/message").contains("expected 1 to 255"), answer.body().toString());
+    }
+
+    // Issue 11 (k): a card number sent where it does not belong comes back masked as the logs mask it.
+    @Test
+    void aCardLikeNumberAnywhereInTheRequestComesBackMasked() {
+        Answer answer = harness.pay("v-card", "{\"order_id\":\"o 4111 1111 1111 1111 " + "o".repeat(60) + "\","
+                + "\"amount_minor\":4111111111111111,\"currency\":\"EUR\"," + TOKEN + ",\"4000056655665556\":1}");
+
+        assertEquals(400, answer.status());
+        String text = answer.body().toString();
+        for (String card : List.of("4111111111111111", "4111 1111 1111 1111", "4000056655665556")) {
+            assertFalse(text.contains(card), "echoed " + card + ": " + text);
+        }
+        assertTrue(text.contains("amount_minor is ************1111"), text);
+        assertEquals(List.of("/************5556", "/order_id", "/amount_minor"), pointers(answer));
+    }
+
+    // Issue 11 (c): below payment.min_deadline_ms (100 in the shortened config) nothing is done.
+    @ParameterizedTest
+    @MethodSource("deadlinesBelowTheFloor")
+    void aDeadlineBelowTheFloorIs400NamingTheValueAndTheFloor(String value) {
+        Answer answer = harness.pay("v-floor-" + value, GatewayHarness.PAYMENT, Map.of("X-Deadline-Ms", value));
+
+        assertEquals(400, answer.status(), value);
+        assertEquals("INVALID_REQUEST", answer.text("/error/class"));
+        assertEquals(List.of("/headers/X-Deadline-Ms"), pointers(answer));
+        assertTrue(answer.text("/error/message").startsWith("X-Deadline-Ms is " + Long.parseLong(value)
+                + " ms, below min_deadline_ms 100; expected at least 100 ms"), answer.text("/error/message"));
+    }
+
+    static Stream<String> deadlinesBelowTheFloor() {
+        return Stream.of("1", "99", "0099");
     }
 
     private static String body(String orderId, String amount, String currency) {

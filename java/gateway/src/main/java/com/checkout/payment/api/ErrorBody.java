@@ -2,6 +2,7 @@ package com.checkout.payment.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.checkout.payment.observability.Masking;
 import com.checkout.resilience.ErrorClass;
 import java.util.List;
 
@@ -26,7 +27,9 @@ public record ErrorBody(ErrorDetail error, String status) {
     public record ErrorDetail(@JsonProperty("class") String errorClass, String message,
             boolean retryable, List<Detail> details) {
 
+        // Every error message of the gateway passes here: card-like numbers are masked (issue 11, k).
         public ErrorDetail {
+            message = Masking.scrub(message);
             details = details == null || details.isEmpty() ? null : List.copyOf(details);
         }
     }

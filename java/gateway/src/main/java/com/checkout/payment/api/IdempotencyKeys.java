@@ -1,5 +1,6 @@
 package com.checkout.payment.api;
 
+import com.checkout.config.generated.ApiLimits;
 import java.util.List;
 
 /**
@@ -11,7 +12,7 @@ public final class IdempotencyKeys {
     /** The header naming a payment, sent unchanged to the provider on every attempt. */
     public static final String HEADER = "Idempotency-Key";
 
-    static final int MAX_LENGTH = 255;
+    static final int MAX_LENGTH = ApiLimits.IDEMPOTENCY_KEY_MAX_LENGTH;
 
     private IdempotencyKeys() {}
 

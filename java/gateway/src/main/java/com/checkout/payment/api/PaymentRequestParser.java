@@ -1,12 +1,12 @@
 package com.checkout.payment.api;
 
+import com.checkout.config.generated.ApiLimits;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,9 +21,12 @@ public final class PaymentRequestParser {
     /** Larger bodies are refused with 413 before they are parsed. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
-    static final int MAX_ORDER_ID = 64;
-    static final long MAX_AMOUNT_MINOR = 1_000_000_000_000L;
-    static final int MAX_TOKEN = 256;
+    // Issue 11 (j): one definition of each limit for every hop, config/api-limits.json.
+    static final int MAX_ORDER_ID = ApiLimits.ORDER_ID_MAX_LENGTH;
+    static final long MAX_AMOUNT_MINOR = ApiLimits.AMOUNT_MINOR_MAX;
+    static final int MAX_TOKEN = ApiLimits.PAYMENT_TOKEN_MAX_LENGTH;
+    // 10^12 written out has 13 digits, which every log (and this gateway's answers) masks as a card.
+    private static final String AMOUNT_SHOWN = powerOfTen(MAX_AMOUNT_MINOR);
     private static final Set<String> FIELDS =
             Set.of("order_id", "amount_minor", "currency", "payment_token");
     private static final Pattern CURRENCY_SYNTAX = Pattern.compile("[A-Z]{3}");
@@ -107,13 +110,13 @@ public final class PaymentRequestParser {
         // An integer literal only: 5.0 and "5" are refused, as the provider refuses them.
         if (!value.isIntegralNumber()) {
             problems.add(new Detail("/amount_minor", "amount_minor is " + describe(value)
-                    + "; expected an integer from 1 to " + MAX_AMOUNT_MINOR));
+                    + "; expected an integer from 1 to " + AMOUNT_SHOWN));
             return null;
         }
         BigInteger amount = value.bigIntegerValue();
         if (amount.signum() <= 0 || amount.compareTo(BigInteger.valueOf(MAX_AMOUNT_MINOR)) > 0) {
             problems.add(new Detail("/amount_minor", "amount_minor is " + amount
-                    + "; expected an integer from 1 to " + MAX_AMOUNT_MINOR));
+                    + "; expected an integer from 1 to " + AMOUNT_SHOWN));
             return null;
         }
         return amount.longValueExact();
@@ -140,12 +143,7 @@ public final class PaymentRequestParser {
     }
 
     private static boolean known(String code) {
-        try {
-            Currency.getInstance(code);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return ApiLimits.CURRENCIES.containsKey(code);
     }
 
     private static ApiException invalid(String pointer, String message) {
@@ -175,6 +173,11 @@ public final class PaymentRequestParser {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a string failed to serialise", e);
         }
+    }
+
+    private static String powerOfTen(long value) {
+        String digits = Long.toString(value);
+        return digits.matches("10+") ? "10^" + (digits.length() - 1) : digits;
     }
 
     static String escape(String name) {

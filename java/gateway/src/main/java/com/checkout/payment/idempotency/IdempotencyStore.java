@@ -1,182 +1,123 @@
 package com.checkout.payment.idempotency;
 
-import com.checkout.payment.api.PaymentRequest;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.checkout.payment.idempotency.PaymentRecord.State;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 
 /**
- * The Idempotency-Key records of this gateway (after the IETF Idempotency-Key draft): in memory,
- * thread-safe, bounded in size and age. Deciding what a request with a key may do and claiming the
- * key happen in one step under one lock, so of many requests racing with one key exactly one runs.
- *
- * <p>One instance per gateway process: several gateway instances behind a load balancer would
- * need a shared store (a database table with a unique key), or a replay could miss the record.
+ * The payment records of every gateway replica (after the IETF Idempotency-Key draft and the
+ * "idempotency keys in Postgres" design): an atomic claim of a key, the payload hash kept with it,
+ * a lease on a key in flight, settling only by the claim that holds it. Every method is one short
+ * statement or transaction: none is held across a call to the provider. Failures throw
+ * {@link com.checkout.payment.db.DatabaseException}.
  */
-public final class IdempotencyStore {
-    private final int maxEntries;
-    private final long ttlMs;
-    private final LongSupplier nowMillis;
-    // Insertion order is creation order, so expiry and eviction look at the head only.
-    private final LinkedHashMap<String, PaymentRecord> records = new LinkedHashMap<>(); // guarded by this
+public interface IdempotencyStore {
 
     /** What a request with a key may do. */
-    public sealed interface Claim {
+    sealed interface Claim permits Run, Replay, InFlight, PayloadMismatch {
     }
 
     /**
-     * The key is now this request's to run: a new key, or an unknown outcome taken for
-     * reconciliation.
+     * The key is now this request's to run, under a lease.
      *
-     * @param record the pending record the request holds
-     * @param previous the unknown record it replaced, to put back if reconciliation learns
-     *     nothing; null for a new key
+     * @param record the in-flight record the request holds (its token settles it)
+     * @param previous the record it took over: null for a new key; failed (re-run), unknown
+     *     (ask the provider first) or in flight with an expired lease (its replica died: ask first)
      */
-    public record Run(PaymentRecord record, PaymentRecord previous) implements Claim {
+    record Run(PaymentRecord record, PaymentRecord previous) implements Claim {
 
         /**
-         * Whether an earlier run ended unknown, so the provider must be asked first.
+         * Whether an earlier run may have charged, so the provider must be asked before anything.
          *
-         * @return true when a previous record exists
+         * @return true after an unknown outcome or an expired lease
          */
         public boolean reconcile() {
-            return previous != null;
+            return previous != null && (previous.state() == State.UNKNOWN || previous.state() == State.IN_FLIGHT);
         }
     }
 
     /**
-     * The key's outcome is final: answer it again.
+     * The key's outcome is final (authorised or declined): answer it again.
      *
      * @param record the settled record
      */
-    public record Replay(PaymentRecord record) implements Claim {
-    }
-
-    /** Another request with the key is being handled now (409). */
-    public record InFlight() implements Claim {
-    }
-
-    /** The key was used with another payload (422). */
-    public record PayloadMismatch() implements Claim {
+    record Replay(PaymentRecord record) implements Claim {
     }
 
     /**
-     * A store.
+     * Another request holds the key's lease now (409).
      *
-     * @param maxEntries records kept at most (oldest settled records are evicted first)
-     * @param ttlMs how long a settled record is kept
-     * @param nowMillis a monotonic clock in ms
+     * @param record the in-flight record
      */
-    public IdempotencyStore(int maxEntries, long ttlMs, LongSupplier nowMillis) {
-        if (maxEntries < 1 || ttlMs < 1) {
-            throw new IllegalArgumentException("maxEntries is " + maxEntries + " and ttlMs is "
-                    + ttlMs + "; expected both at least 1");
-        }
-        this.maxEntries = maxEntries;
-        this.ttlMs = ttlMs;
-        this.nowMillis = nowMillis;
+    record InFlight(PaymentRecord record) implements Claim {
     }
 
     /**
-     * Decides what a request may do with its key, claiming the key when it may run.
+     * The key is bound to another payload (422).
+     *
+     * @param record the record of the other payload
+     */
+    record PayloadMismatch(PaymentRecord record) implements Claim {
+    }
+
+    /**
+     * Decides what a request may do with its key, claiming the key when it may run: a new key is
+     * inserted in flight; a failed or unknown one, or one whose lease expired, is taken over by
+     * exactly one request.
      *
      * @param key the Idempotency-Key
      * @param requestHash the canonical hash of its body
-     * @param request the payment
+     * @param payment what the record keeps of the request
+     * @param leaseMs how long the claim holds the key ({@code gateway.idempotency.lease_ms})
      * @return the claim
      */
-    public synchronized Claim claim(String key, String requestHash, PaymentRequest request) {
-        long now = nowMillis.getAsLong();
-        expire(now);
-        PaymentRecord existing = records.get(key);
-        if (existing == null) {
-            evictForRoom();
-            PaymentRecord pending = PaymentRecord.pending(key, requestHash, request, now);
-            records.put(key, pending);
-            return new Run(pending, null);
-        }
-        if (!existing.requestHash().equals(requestHash)) {
-            return new PayloadMismatch();
-        }
-        if (existing.state() == PaymentRecord.State.PENDING) {
-            return new InFlight();
-        }
-        if (existing.state().isFinal()) {
-            return new Replay(existing);
-        }
-        PaymentRecord reclaimed = existing.reclaimed();
-        records.put(key, reclaimed);
-        return new Run(reclaimed, existing);
-    }
+    Claim claim(String key, String requestHash, Payment payment, long leaseMs);
 
     /**
-     * Settles a claimed key. Only the holder of the claim can: a record that changed meanwhile is
-     * left alone.
+     * Settles a claim: only while the record is still in flight under the claim's lease token.
      *
-     * @param claimed the pending record the claim returned
-     * @param settled its successor
-     * @return whether it was stored
+     * @param claimed the in-flight record the claim returned
+     * @param state the outcome (not in flight)
+     * @param answer the answer to replay
+     * @param attempts attempts over every run for this key
+     * @return whether it was stored (false: another claim took the key)
      */
-    public synchronized boolean complete(PaymentRecord claimed, PaymentRecord settled) {
-        if (records.get(claimed.key()) != claimed) {
-            return false;
-        }
-        records.put(claimed.key(), settled);
-        return true;
-    }
+    boolean settle(PaymentRecord claimed, State state, StoredAnswer answer, int attempts);
 
     /**
-     * Settles an unknown record found by a lookup, unless a request took the key meanwhile.
+     * Deletes a claim of a new key that learnt nothing to keep (the provider holds the key with
+     * another payload), so the key is as unknown here as before.
      *
-     * @param unknown the unknown record that was read
-     * @param settled its successor
+     * @param claimed the in-flight record the claim returned
+     * @return whether it was deleted
+     */
+    boolean abandon(PaymentRecord claimed);
+
+    /**
+     * Settles a record read by {@code GET /payments/{key}} after asking the provider: only if it is
+     * still what was read (same state and lease token; in flight only with an expired lease).
+     *
+     * @param seen the record as read
+     * @param state the outcome the provider gave
+     * @param answer the answer to keep
      * @return whether it was stored
      */
-    public synchronized boolean settle(PaymentRecord unknown, PaymentRecord settled) {
-        return complete(unknown, settled);
-    }
+    boolean settleSeen(PaymentRecord seen, State state, StoredAnswer answer);
 
     /**
      * The record of a key.
      *
      * @param key the Idempotency-Key
-     * @return the record, if the key is known and not expired
+     * @return the record, if the key is known
      */
-    public synchronized Optional<PaymentRecord> get(String key) {
-        expire(nowMillis.getAsLong());
-        return Optional.ofNullable(records.get(key));
-    }
+    Optional<PaymentRecord> get(String key);
 
     /**
-     * How many keys are held.
+     * Deletes one batch of finished records (authorised, declined, failed) older than the
+     * retention, by the database's clock.
      *
-     * @return the count
+     * @param retentionMs {@code gateway.idempotency.retention_ms}
+     * @param limit the most rows to delete
+     * @return how many were deleted
      */
-    public synchronized int size() {
-        return records.size();
-    }
-
-    // Pending records are never dropped: a request still holds them.
-    private void expire(long now) {
-        for (Iterator<PaymentRecord> it = records.values().iterator(); it.hasNext(); ) {
-            PaymentRecord record = it.next();
-            if (now - record.createdAtMs() < ttlMs) {
-                return;
-            }
-            if (record.state() != PaymentRecord.State.PENDING) {
-                it.remove();
-            }
-        }
-    }
-
-    private void evictForRoom() {
-        for (Iterator<Map.Entry<String, PaymentRecord>> it = records.entrySet().iterator();
-                it.hasNext() && records.size() >= maxEntries; ) {
-            if (it.next().getValue().state() != PaymentRecord.State.PENDING) {
-                it.remove();
-            }
-        }
-    }
+    int reap(long retentionMs, int limit);
 }

@@ -1,58 +1,86 @@
 package com.checkout.payment.idempotency;
 
-import com.checkout.payment.api.PaymentRequest;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
- * What the gateway knows of one Idempotency-Key. Immutable: the store swaps whole records, and a
- * claimant completes only the very record it claimed.
+ * One Idempotency-Key's row as read from the database: immutable; the store changes a row only
+ * where it still is what the change was decided on (its state and its lease token).
  *
  * @param key the Idempotency-Key
  * @param requestHash SHA-256 of the body's RFC 8785 canonical JSON: the payload the key is bound to
- * @param request the payment
  * @param state where the payment stands
- * @param answer the stored answer (status and body) of a final or unknown outcome; null while pending
+ * @param payment order id, amount and currency (never the token)
+ * @param answer the stored answer (status and body); null exactly while in flight
  * @param attempts charge attempts sent to the provider so far, over every run for this key
- * @param createdAtMs when the key was first seen, on the store's clock (for the TTL)
+ * @param leaseToken the token of the claim that last took the key; settling needs it
+ * @param leaseExpired whether an in-flight record's lease ran out, by the database's clock
  */
-public record PaymentRecord(String key, String requestHash, PaymentRequest request, State state,
-        StoredAnswer answer, int attempts, long createdAtMs) {
+public record PaymentRecord(String key, String requestHash, State state, Payment payment,
+        StoredAnswer answer, int attempts, UUID leaseToken, boolean leaseExpired) {
 
-    /** Where a payment stands. */
+    /** Where a payment stands; {@link #dbName} is the {@code state} column. */
     public enum State {
-        /** A request with this key is being handled now. */
-        PENDING("pending"),
-        /** Authorised by the provider. */
-        AUTHORISED("authorised"),
-        /** Declined by the provider. */
-        DECLINED("declined"),
-        /** Surely not charged. */
-        FAILED("failed"),
-        /** May have been charged: settled by asking the provider. */
-        UNKNOWN("unknown");
+        /** A request holds the key under a lease (the API says {@code pending}). */
+        IN_FLIGHT("in_flight", "pending"),
+        /** Authorised by the provider: final. */
+        AUTHORISED("authorised", "authorised"),
+        /** Declined by the provider: final. */
+        DECLINED("declined", "declined"),
+        /** No attempt can have charged: the same body may run again. */
+        FAILED("failed", "failed"),
+        /** An attempt may have charged: settled by asking the provider. */
+        UNKNOWN("unknown", "unknown");
 
+        private final String dbName;
         private final String wireName;
 
-        State(String wireName) {
+        State(String dbName, String wireName) {
+            this.dbName = dbName;
             this.wireName = wireName;
         }
 
         /**
          * The status as the API spells it.
          *
-         * @return e.g. {@code authorised}
+         * @return e.g. {@code authorised}, {@code pending}
          */
         public String wireName() {
             return wireName;
         }
 
         /**
-         * Whether a replay answers this outcome as it is (no reconciliation needed).
+         * The value of the {@code state} column.
          *
-         * @return true for authorised, declined and failed
+         * @return e.g. {@code in_flight}
+         */
+        public String dbName() {
+            return dbName;
+        }
+
+        /**
+         * Whether the outcome is the provider's last word, replayed as it is.
+         *
+         * @return true for authorised and declined
          */
         public boolean isFinal() {
-            return this == AUTHORISED || this == DECLINED || this == FAILED;
+            return this == AUTHORISED || this == DECLINED;
+        }
+
+        /**
+         * The state of a {@code state} column value.
+         *
+         * @param dbName the column's value
+         * @return the state
+         */
+        public static State ofDb(String dbName) {
+            for (State state : values()) {
+                if (state.dbName.equals(dbName)) {
+                    return state;
+                }
+            }
+            throw new IllegalArgumentException("state column is " + dbName + "; expected one of in_flight,"
+                    + " authorised, declined, failed, unknown");
         }
     }
 
@@ -60,44 +88,11 @@ public record PaymentRecord(String key, String requestHash, PaymentRequest reque
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(requestHash, "requestHash");
         Objects.requireNonNull(state, "state");
-        if ((state == State.PENDING) != (answer == null)) {
-            throw new IllegalArgumentException("a " + state + " record "
-                    + (answer == null ? "needs" : "has no") + " stored answer");
+        Objects.requireNonNull(payment, "payment");
+        Objects.requireNonNull(leaseToken, "leaseToken");
+        if ((state == State.IN_FLIGHT) != (answer == null)) {
+            throw new IllegalArgumentException("a " + state + " record " + (answer == null ? "needs" : "has no")
+                    + " stored answer");
         }
-    }
-
-    /**
-     * A record of a key just claimed.
-     *
-     * @param key the Idempotency-Key
-     * @param requestHash the payload's hash
-     * @param request the payment
-     * @param nowMs the store's clock
-     * @return a pending record
-     */
-    public static PaymentRecord pending(String key, String requestHash, PaymentRequest request,
-            long nowMs) {
-        return new PaymentRecord(key, requestHash, request, State.PENDING, null, 0, nowMs);
-    }
-
-    /**
-     * This record, settled.
-     *
-     * @param outcome the new state (not pending)
-     * @param stored the answer to replay
-     * @param totalAttempts attempts over every run for this key
-     * @return the settled record
-     */
-    public PaymentRecord settled(State outcome, StoredAnswer stored, int totalAttempts) {
-        return new PaymentRecord(key, requestHash, request, outcome, stored, totalAttempts, createdAtMs);
-    }
-
-    /**
-     * This record claimed again (an unknown outcome being reconciled or re-run).
-     *
-     * @return a pending record keeping the key's attempts and creation time
-     */
-    public PaymentRecord reclaimed() {
-        return new PaymentRecord(key, requestHash, request, State.PENDING, null, attempts, createdAtMs);
     }
 }

@@ -1,5 +1,6 @@
 package com.checkout.payment.observability;
 
+import com.checkout.payment.db.Database.PoolStats;
 import com.checkout.payment.runtime.Snapshot;
 import com.checkout.resilience.BreakerState;
 import com.checkout.resilience.Transition;
@@ -96,6 +97,26 @@ public final class GatewayMetrics {
                 .tag("upstream", UPSTREAM)
                 .register(registry);
         configInfo(snapshot.get());
+    }
+
+    /**
+     * Registers the database pool's gauges, {@code checkout_pool_connections} by state and
+     * {@code checkout_pool_max_connections}.
+     *
+     * @param pool what the pool holds, read at every scrape
+     */
+    public void bindPool(Supplier<PoolStats> pool) {
+        Gauge.builder("checkout.pool.connections", () -> pool.get().active())
+                .description("database pool; waiting counts clients queued for a connection")
+                .tag("state", "in_use").register(registry);
+        Gauge.builder("checkout.pool.connections", () -> pool.get().idle())
+                .description("database pool; waiting counts clients queued for a connection")
+                .tag("state", "idle").register(registry);
+        Gauge.builder("checkout.pool.connections", () -> pool.get().waiting())
+                .description("database pool; waiting counts clients queued for a connection")
+                .tag("state", "waiting").register(registry);
+        Gauge.builder("checkout.pool.max.connections", () -> pool.get().max())
+                .description("pool size from config").register(registry);
     }
 
     /**

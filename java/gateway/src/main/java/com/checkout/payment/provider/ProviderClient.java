@@ -3,6 +3,7 @@ package com.checkout.payment.provider;
 import com.checkout.payment.api.IdempotencyKeys;
 import com.checkout.payment.api.Json;
 import com.checkout.payment.api.PaymentRequest;
+import com.checkout.resilience.AttemptContext;
 import com.checkout.resilience.Deadline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,14 +55,16 @@ public final class ProviderClient {
      *
      * @param key the payment's Idempotency-Key, the same on every attempt
      * @param request the payment
-     * @param timeoutMs the attempt's timeout: the whole exchange, and {@code X-Deadline-Ms}
+     * @param attempt the attempt's timeout (the whole exchange) and the {@code X-Deadline-Ms} to send
+     *     (the timeout less {@code payment.answer_margin_ms}, so the answer has time to come back)
      * @return the provider's answer, whatever its status
      * @throws IOException when the connection failed or broke ({@link HttpTimeoutException}
      *     when no complete answer came within the timeout)
      * @throws InterruptedException when the thread is interrupted
      */
-    public ProviderAnswer charge(String key, PaymentRequest request, long timeoutMs)
+    public ProviderAnswer charge(String key, PaymentRequest request, AttemptContext attempt)
             throws IOException, InterruptedException {
+        long timeoutMs = attempt.timeoutMs();
         byte[] body;
         try {
             body = Json.MAPPER.writeValueAsBytes(request);
@@ -71,7 +74,7 @@ public final class ProviderClient {
         HttpRequest post = HttpRequest.newBuilder(base.resolve("/v1/charges"))
                 .timeout(Duration.ofMillis(timeoutMs))
                 .header(IdempotencyKeys.HEADER, key)
-                .header(Deadline.HEADER, Long.toString(timeoutMs))
+                .header(Deadline.HEADER, attempt.deadlineHeader())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
@@ -82,15 +85,16 @@ public final class ProviderClient {
      * Asks what the provider knows of a key.
      *
      * @param key the payment's Idempotency-Key
-     * @param timeoutMs the attempt's timeout
+     * @param attempt the attempt's timeout and the {@code X-Deadline-Ms} to send
      * @return 200 with the charge, or 404 {@code NOT_FOUND}, or an error answer
      * @throws IOException when the connection failed or broke, or timed out
      * @throws InterruptedException when the thread is interrupted
      */
-    public ProviderAnswer lookup(String key, long timeoutMs) throws IOException, InterruptedException {
+    public ProviderAnswer lookup(String key, AttemptContext attempt) throws IOException, InterruptedException {
+        long timeoutMs = attempt.timeoutMs();
         HttpRequest get = HttpRequest.newBuilder(base.resolve("/v1/charges/" + pathSegment(key)))
                 .timeout(Duration.ofMillis(timeoutMs))
-                .header(Deadline.HEADER, Long.toString(timeoutMs))
+                .header(Deadline.HEADER, attempt.deadlineHeader())
                 .GET()
                 .build();
         return exchange(get, timeoutMs);

@@ -2,6 +2,7 @@ package com.checkout.payment.runtime;
 
 import com.checkout.config.ConfigError;
 import com.checkout.config.ConfigLoader;
+import com.checkout.config.LintFinding;
 import com.checkout.config.LoadedConfig;
 import com.checkout.config.Violation;
 import com.checkout.payment.observability.GatewayMetrics;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * Polls the config file and puts a changed, valid one in force. The path is resolved and the file
  * read again on every poll, so a swapped symlink (a Kubernetes ConfigMap's {@code ..data}) is
  * seen. An invalid file is logged with every violation and counted once per distinct problem; the
- * last good config stays in force.
+ * last good config stays in force. A file with any lint warning is refused the same way (issue 11,
+ * h): a warning marks a setting that exists only to replay an incident or that is unsafe, and a
+ * running service is never switched to one; at start the gateway still accepts warnings, so the
+ * replay can start it on the incident's config on purpose.
  */
 public final class ConfigReloader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
@@ -27,6 +32,7 @@ public final class ConfigReloader implements AutoCloseable {
     private final Supplier<Path> resolve;
     private final Settings settings;
     private final GatewayMetrics metrics;
+    private final Consumer<LoadedConfig> applied;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "config-reload");
         thread.setDaemon(true);
@@ -42,9 +48,23 @@ public final class ConfigReloader implements AutoCloseable {
      * @param metrics counts reloads and points the config info at the new config
      */
     public ConfigReloader(Supplier<Path> resolve, Settings settings, GatewayMetrics metrics) {
+        this(resolve, settings, metrics, loaded -> { });
+    }
+
+    /**
+     * A reloader that also tells another part of the gateway (the database pool) of a new config.
+     *
+     * @param resolve finds the config file (LOADING.md's order), called on every poll
+     * @param settings where a new config is put in force
+     * @param metrics counts reloads and points the config info at the new config
+     * @param applied called with each config put in force, after the settings
+     */
+    public ConfigReloader(Supplier<Path> resolve, Settings settings, GatewayMetrics metrics,
+            Consumer<LoadedConfig> applied) {
         this.resolve = resolve;
         this.settings = settings;
         this.metrics = metrics;
+        this.applied = applied;
     }
 
     /**
@@ -69,12 +89,18 @@ public final class ConfigReloader implements AutoCloseable {
             refuse(refused);
             return false;
         }
-        lastRefusal = null;
         Snapshot before = settings.current();
         if (loaded.fingerprint().equals(before.config().fingerprint())) {
+            lastRefusal = null;
             return false;
         }
+        if (!loaded.warnings().isEmpty()) {
+            reject(loaded);
+            return false;
+        }
+        lastRefusal = null;
         Snapshot after = settings.replace(loaded);
+        applied.accept(loaded);
         metrics.reload(true);
         metrics.configInfo(after);
         LOG.atInfo().setMessage("config_reloaded")
@@ -84,9 +110,36 @@ public final class ConfigReloader implements AutoCloseable {
                 .addKeyValue("previous_fingerprint", before.config().fingerprint())
                 .addKeyValue("breaker_kept", after.breaker() == before.breaker())
                 .addKeyValue("budget_kept", after.budget() == before.budget())
-                .addKeyValue("warnings", loaded.warnings().stream().map(w -> w.pointer() + ": " + w.message()).toList())
                 .log();
         return true;
+    }
+
+    private void reject(LoadedConfig loaded) {
+        String problem = loaded.fingerprint();
+        if (problem.equals(lastRefusal)) {
+            return;
+        }
+        lastRefusal = problem;
+        metrics.reload(false);
+        LOG.atError().setMessage("config_reload_rejected")
+                .addKeyValue("path", loaded.path())
+                .addKeyValue("fingerprint", loaded.fingerprint())
+                .addKeyValue("kept_fingerprint", settings.current().config().fingerprint())
+                .addKeyValue("reason", "a running gateway takes no config with lint warnings; fix them, or"
+                        + " restart the gateway on this config on purpose")
+                .addKeyValue("findings", findings(loaded.warnings()))
+                .log();
+    }
+
+    /**
+     * Lint findings as log fields.
+     *
+     * @param findings a config's lint findings
+     * @return one map per finding: pointer, rule, severity, message
+     */
+    public static List<Map<String, String>> findings(List<LintFinding> findings) {
+        return findings.stream().map(f -> Map.of("pointer", f.pointer(), "rule", f.rule(),
+                "severity", f.severity().json(), "message", f.message())).toList();
     }
 
     private void refuse(ConfigError refused) {
