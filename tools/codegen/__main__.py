@@ -14,8 +14,9 @@ from tools.codegen.model import REPO, Schema, load_schema
 Emitter = Callable[[Schema], dict[str, str]]
 
 
-# api_limits: config/api-limits.json as constants in the three languages (it ignores the schema).
-LANGUAGES = ("python", "typescript", "java", "monitoring", "api_limits")
+# api_limits: config/api-limits.json as constants in the three languages (it ignores the schema);
+# taxonomy: config/taxonomy.json (SEMANTICS.md §6, §7) as enums and tables, and SEMANTICS.md's two tables.
+LANGUAGES = ("python", "typescript", "java", "monitoring", "api_limits", "taxonomy")
 
 
 def emitters(only: Iterable[str] = LANGUAGES) -> Iterable[Emitter]:

@@ -52,8 +52,11 @@ def _report(path: Path, expected_errors: Sequence[str], *, deny_warnings: bool =
     try:
         loaded = load_config(path)
     except ConfigError as error:
-        return _refused(path, error.error_class, (*duplicates, *error.violations), error.warnings, expected_errors)
-    if duplicates:
+        if duplicates:
+            # The loaders refuse duplicate keys too, at the same pointers; the lint's message shows the values.
+            return _refused(path, "duplicate keys", duplicates, error.warnings, expected_errors)
+        return _refused(path, error.error_class, error.violations, error.warnings, expected_errors)
+    if duplicates:  # pragma: no cover - the loader refuses them first
         return _refused(path, "duplicate keys", duplicates, loaded.warnings, expected_errors)
     denied = deny_warnings and bool(loaded.warnings)
     verdict = "REFUSED (--deny-warnings" if denied else "OK ("

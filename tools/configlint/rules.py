@@ -98,6 +98,7 @@ ACQUIRE = Ref("/database/pool/acquire_timeout_ms")
 WARN = Ref("/monitoring/pool_utilization_warn")
 CRITICAL = Ref("/monitoring/pool_utilization_critical")
 LEGACY_HOLD = Ref("/order_service/legacy_hold_connection_during_payment")
+LEGACY_RETRY = Ref("/order_service/legacy_retry_timeout_as_new_payment")
 MIN_DEADLINE = Ref("/payment/min_deadline_ms")
 ANSWER_MARGIN = Ref("/payment/answer_margin_ms")
 RETENTION = Ref("/gateway/idempotency/retention_ms")
@@ -200,6 +201,18 @@ RULES: tuple[Rule, ...] = (
         "order_service legacy_hold_connection_during_payment is "
         "{/order_service/legacy_hold_connection_during_payment}: every payment in flight holds a database "
         "connection, the pool exhaustion of the incident; "
+        "expected false (true exists only to replay the incident)",
+    ),
+    # The incident's other half, kept out of the shipped config the same way (a warning, --deny-warnings).
+    Rule(
+        "legacy-retry-timeout-as-new-payment-off",
+        "warning",
+        LEGACY_RETRY.pointer,
+        Cmp(LEGACY_RETRY, "==", Const(False)),
+        "order_service legacy_retry_timeout_as_new_payment is "
+        "{/order_service/legacy_retry_timeout_as_new_payment}: a payment attempt that timed out is retried as "
+        "a new payment under a fresh Idempotency-Key, so every abandoned attempt that completes charges the "
+        "customer again, the retry storm and double charges of the incident; "
         "expected false (true exists only to replay the incident)",
     ),
     Rule(

@@ -53,7 +53,11 @@ BASE: dict[str, Any] = {
         "error_rate_threshold": 0.02,
         "payment_timeout_rate_threshold": 0.01,
     },
-    "order_service": {"reconcile_interval_ms": 30000, "legacy_hold_connection_during_payment": False},
+    "order_service": {
+        "reconcile_interval_ms": 30000,
+        "legacy_hold_connection_during_payment": False,
+        "legacy_retry_timeout_as_new_payment": False,
+    },
     "lambda": {"safety_margin_ms": 2000},
 }
 # Base worst case of one call: 3 x 20000 + (2000 + 500) + (4000 + 500) = 67000 <= deadline 70000.
@@ -99,7 +103,11 @@ MINIMAL: dict[str, Any] = {
         "error_rate_threshold": 0.001,
         "payment_timeout_rate_threshold": 0.001,
     },
-    "order_service": {"reconcile_interval_ms": 1, "legacy_hold_connection_during_payment": False},
+    "order_service": {
+        "reconcile_interval_ms": 1,
+        "legacy_hold_connection_during_payment": False,
+        "legacy_retry_timeout_as_new_payment": False,
+    },
     "lambda": {"safety_margin_ms": 1},
 }
 
@@ -125,6 +133,7 @@ FLEET = "/fleet"
 DB_MAX = f"{FLEET}/database_max_connections"
 MON = "/monitoring"
 LEGACY_HOLD = "/order_service/legacy_hold_connection_during_payment"
+LEGACY_RETRY = "/order_service/legacy_retry_timeout_as_new_payment"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from tools.conformance.config_case_kit import (
     GW_POOL,
     LEASE,
     LEGACY_HOLD,
+    LEGACY_RETRY,
     MON,
     POOL,
     PRE_INCIDENT,
@@ -217,6 +218,18 @@ LINT_CASES: list[Case] = [
         "the incident's connection-holding switch loads (the replay bench runs it) with a warning",
         {LEGACY_HOLD: True},
         warnings=(LEGACY_HOLD,),
+    ),
+    valid(
+        "lint-legacy-retry-as-new-payment-warns",
+        "the incident's retry-a-timeout-as-a-new-payment switch loads (the replay bench runs it) with a warning",
+        {LEGACY_RETRY: True},
+        warnings=(LEGACY_RETRY,),
+    ),
+    valid(
+        "lint-both-legacy-switches-warn",
+        "the incident's code path, both legacy switches on: two warnings, one per switch",
+        {LEGACY_HOLD: True, LEGACY_RETRY: True},
+        warnings=(LEGACY_HOLD, LEGACY_RETRY),
     ),
     valid(
         "lint-retention-below-a-day-warns",

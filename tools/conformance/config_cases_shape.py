@@ -11,6 +11,7 @@ from tools.conformance.config_case_kit import (
     GW_POOL,
     IDEM,
     LEGACY_HOLD,
+    LEGACY_RETRY,
     POOL,
     RETRY,
     Case,
@@ -57,6 +58,12 @@ SHAPE_CASES: list[Case] = [
         "the replay-only legacy switch is a boolean, not 0 or 1",
         {LEGACY_HOLD: 0},
         LEGACY_HOLD,
+    ),
+    invalid(
+        "type-string-for-legacy-retry-switch",
+        'the replay-only retry switch is a boolean, not the string "false"',
+        {LEGACY_RETRY: "false"},
+        LEGACY_RETRY,
     ),
     invalid("type-array-for-object", "payment must be an object, not an array", {"/payment": []}, "/payment"),
     invalid("type-string-for-nested-object", "retry must be an object", {f"{RETRY}": "fast"}, RETRY),
@@ -123,6 +130,12 @@ SHAPE_CASES: list[Case] = [
         LEGACY_HOLD,
     ),
     invalid(
+        "missing-legacy-retry-switch",
+        "order_service without legacy_retry_timeout_as_new_payment is refused: it is stated, never assumed",
+        {LEGACY_RETRY: DROP},
+        LEGACY_RETRY,
+    ),
+    invalid(
         "missing-lambda-field",
         "lambda without safety_margin_ms is refused",
         {"/lambda": {}},
@@ -182,5 +195,42 @@ SHAPE_CASES: list[Case] = [
         "JSON has no comments",
         base_text('"version": "2026.11.28-incident-fix",', '"version": "2026.11.28-incident-fix", // fix'),
         "",
+    ),
+    # --- duplicate keys: refused at the duplicate's pointer, before the schema sees the document ---
+    text_case(
+        "duplicate-key-nested",
+        "a timeout given twice reads 20000 to a reviewer while a parser keeps 5000",
+        base_text('"timeout_ms": 20000,', '"timeout_ms": 20000,\n    "timeout_ms": 5000,'),
+        "/payment/timeout_ms",
+    ),
+    text_case(
+        "duplicate-key-same-value",
+        "a key repeated with the same value is still refused: RFC 8785 has no form for it",
+        base_text(
+            '"version": "2026.11.28-incident-fix",',
+            '"version": "2026.11.28-incident-fix",\n  "version": "2026.11.28-incident-fix",',
+        ),
+        "/version",
+    ),
+    text_case(
+        "duplicate-key-object",
+        "a whole section given twice is refused at the section, and only there",
+        base_text('"lambda": {', '"lambda": {"safety_margin_ms": 1},\n  "lambda": {'),
+        "/lambda",
+    ),
+    text_case(
+        "duplicate-key-pointer-escaped",
+        "a duplicate unknown key is refused as a duplicate, its pointer escaped (~1 for /, ~0 for ~)",
+        base_text('"lambda": {', '"a/b~c": 1,\n  "a/b~c": 2,\n  "lambda": {'),
+        "/a~1b~0c",
+    ),
+    text_case(
+        "duplicate-key-in-each-of-two-objects",
+        "every duplicate is listed, not just the first",
+        base_text('"max_tokens": 10,', '"max_tokens": 10,\n      "max_tokens": 10,').replace(
+            '"safety_margin_ms": 2000', '"safety_margin_ms": 2000,\n    "safety_margin_ms": 2000'
+        ),
+        "/payment/retry_budget/max_tokens",
+        "/lambda/safety_margin_ms",
     ),
 ]

@@ -149,9 +149,7 @@ CLIS = {
 }
 
 VECTOR_CLIS = {
-    "python": VectorCli(
-        "python", (sys.executable, "-m", "checkout_payments.resilience.vector_cli"), None, PYTHON_BUILD
-    ),
+    "python": VectorCli("python", (sys.executable, "-m", "checkout_payments.conformance.cli"), None, PYTHON_BUILD),
     "node": VectorCli("node", ("node", str(NODE_VECTOR_CLI)), NODE_VECTOR_CLI, NODE_BUILD),
     "java": VectorCli(
         "java", ("java", "-cp", str(JAVA_CLI), "com.checkout.resilience.VectorCli"), JAVA_CLI, JAVA_BUILD

@@ -46,6 +46,10 @@ BOUNDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"/order_service/legacy_hold_connection_during_payment": True},
         {"/order_service/legacy_hold_connection_during_payment": False},
     ),
+    "legacy-retry-timeout-as-new-payment-off": (
+        {"/order_service/legacy_retry_timeout_as_new_payment": True},
+        {"/order_service/legacy_retry_timeout_as_new_payment": False},
+    ),
     # 50 x 2 + 10 x 2 + 10 = 130 connections
     "fleet-connections-fit": ({DB_MAX: 129}, {DB_MAX: 130}),
     # floor 1000 + margin 500 against the 20000 ms timeout

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from checkout_payments.resilience.vector_runner import TOPICS, run_vector
+from checkout_payments.conformance.vectors import TOPICS, run_vector
 
 
 def vectors_dir() -> Path:

@@ -16,6 +16,7 @@ from checkout_payments.generated import LintFinding, TimeoutConfig, lint_config
 ENV_VAR = "CHECKOUT_CONFIG"
 DEFAULT_RELATIVE = Path("config") / "timeout.json"
 EDITOR_HINT = "$schema"
+DUPLICATE_KEY = "duplicate-key"
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,45 @@ def parse_config(text: str, source: str = "<text>") -> LoadedConfig:
 
 def _parse(text: str, source: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        tree = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_Members)
     except json.JSONDecodeError as error:
         where = f"line {error.lineno} column {error.colno}"
         message = f"{source} is not JSON: {error.msg} at {where}"
     except ValueError as error:
         message = f"{source} is not JSON: {error}"
+    else:
+        duplicates: list[str] = []
+        document = _objects(tree, "", duplicates)
+        if duplicates:
+            raise ConfigError(source, tuple(Violation(p, _duplicate_message(p), DUPLICATE_KEY) for p in duplicates))
+        return document
     raise ConfigError(source, (Violation("", message, "parse"),))
+
+
+class _Members(list[tuple[str, Any]]):
+    """A JSON object as parsed: its members in order, a repeated key kept."""
+
+
+def _objects(node: Any, pointer: str, duplicates: list[str]) -> Any:
+    """`node` with its objects as dicts; each key repeated in its object goes to `duplicates`, as a pointer."""
+    if isinstance(node, list) and not isinstance(node, _Members):
+        return [_objects(item, f"{pointer}/{index}", duplicates) for index, item in enumerate(node)]
+    if not isinstance(node, _Members):
+        return node
+    members: dict[str, Any] = {}
+    for key, value in node:
+        child = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+        if key in members and child not in duplicates:
+            duplicates.append(child)
+        members[key] = _objects(value, child, duplicates)
+    return members
+
+
+def _duplicate_message(pointer: str) -> str:
+    return (
+        f"key {pointer} appears more than once in its object: a JSON parser keeps one of the values silently, "
+        "and the fingerprint (RFC 8785) assumes unique keys; expected each key once"
+    )
 
 
 def _reject_constant(name: str) -> Any:

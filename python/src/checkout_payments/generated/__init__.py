@@ -1,6 +1,6 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: 304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9
+# schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
 """The generated config binding: settings models, lint and the schema copy."""
 
 from .config_lint import LintFinding, lint_config, worst_case_call_ms

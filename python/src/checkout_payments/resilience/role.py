@@ -1,26 +1,10 @@
-"""Retry at one layer (config/SEMANTICS.md §7): which classes a call site of each role retries."""
+"""Retry at one layer (config/SEMANTICS.md §7); the roles and their retried classes are config/taxonomy.json's."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from checkout_payments.generated.taxonomy import RETRIED, ErrorClass, Role
 
-from checkout_payments.resilience.taxonomy import ErrorClass
-
-
-class Role(StrEnum):
-    """Where a call site sits: an origin's upstream does the work, a relay's upstream retries on its own."""
-
-    ORIGIN = "origin"
-    RELAY = "relay"
-
-
-# Exhaustive: a class not listed is never retried by a payment call site, retryable or not.
-RETRIED: dict[Role, frozenset[ErrorClass]] = {
-    Role.ORIGIN: frozenset({ErrorClass.TIMEOUT, ErrorClass.CONNECTION, ErrorClass.UPSTREAM_UNAVAILABLE}),
-    # A relay's TIMEOUT is not retried: the upstream spent the attempt already and the outcome is unknown;
-    # reconciliation settles it, never a second charge.
-    Role.RELAY: frozenset({ErrorClass.CONNECTION}),
-}
+__all__ = ["RETRIED", "Role", "is_retried"]
 
 
 def is_retried(error_class: ErrorClass, role: Role, downstream_retryable: bool | None) -> bool:

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 
 import { lintConfig, type LintFinding, type TimeoutConfig } from "../generated/index.js";
+import { duplicateKeys } from "./duplicateKeys.js";
 import { fingerprint } from "./fingerprint.js";
 import { CONFIG_ENV, CONFIG_RELATIVE_PATH, resolveConfigPath } from "./resolvePath.js";
 import { conformsToSchema, schemaViolations } from "./schemaValidation.js";
@@ -78,13 +79,28 @@ function readUtf8(path: string): string {
 }
 
 function parseJson(text: string, source: string): unknown {
+  let document: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    document = JSON.parse(text) as unknown;
   } catch (error) {
     throw new ConfigError(source, [
       { pointer: "", rule: "parse", message: `the document is not valid JSON: ${withLineColumn(reason(error), text)}` },
     ]);
   }
+  const duplicates = duplicateKeys(text);
+  if (duplicates.length > 0) {
+    throw new ConfigError(
+      source,
+      duplicates.map((pointer) => ({
+        pointer,
+        rule: "duplicate-key",
+        message:
+          `key ${pointer} appears more than once in its object: a JSON parser keeps one of the values silently, ` +
+          "and the fingerprint (RFC 8785) assumes unique keys; expected each key once",
+      })),
+    );
+  }
+  return document;
 }
 
 // V8 before Node 22 reports only "at position N"; the contract asks for line and column.

@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: 304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9
+// schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
 // lint rules: tools/configlint/rules.py
 
 import type { TimeoutConfig } from "./timeoutConfig.js";
@@ -141,6 +141,16 @@ export function lintConfig(settings: TimeoutConfig): LintFinding[] {
       severity: "warning",
       pointer: "/order_service/legacy_hold_connection_during_payment",
       message: `order_service legacy_hold_connection_during_payment is ${settings.order_service.legacy_hold_connection_during_payment}: every payment in flight holds a database connection, the pool exhaustion of the incident; expected false (true exists only to replay the incident)`,
+    });
+  }
+
+  // legacy-retry-timeout-as-new-payment-off
+  if (!(settings.order_service.legacy_retry_timeout_as_new_payment === false)) {
+    findings.push({
+      rule: "legacy-retry-timeout-as-new-payment-off",
+      severity: "warning",
+      pointer: "/order_service/legacy_retry_timeout_as_new_payment",
+      message: `order_service legacy_retry_timeout_as_new_payment is ${settings.order_service.legacy_retry_timeout_as_new_payment}: a payment attempt that timed out is retried as a new payment under a fresh Idempotency-Key, so every abandoned attempt that completes charges the customer again, the retry storm and double charges of the incident; expected false (true exists only to replay the incident)`,
     });
   }
 

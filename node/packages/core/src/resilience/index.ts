@@ -1,5 +1,5 @@
 // The resilience kernel (config/SEMANTICS.md): pure, no I/O, no timers, no global clock or RNG.
-export { ERROR_CLASSES, OUTCOMES, ROLES, isErrorClass, isRetried } from "./taxonomy.js";
+export { ERROR_CLASSES, OUTCOMES, RETRIED_BY, ROLES, isErrorClass, isRetried } from "./taxonomy.js";
 export type { ErrorClass, ErrorClassInfo, Outcome, Role } from "./taxonomy.js";
 export {
   CircuitOpenError,

@@ -20,8 +20,15 @@ describe("generated binding", () => {
 
   test("every generated file starts with the do-not-edit header and the schema hash", () => {
     const files = readdirSync(GENERATED_DIR).filter((name) => name.endsWith(".ts")).sort();
-    assert.deepEqual(files, ["apiLimits.ts", "configLint.ts", "index.ts", "timeoutConfig.ts", "timeoutSchema.ts"]);
-    for (const file of files.filter((name) => name !== "apiLimits.ts")) {
+    assert.deepEqual(files, [
+      "apiLimits.ts",
+      "configLint.ts",
+      "index.ts",
+      "taxonomy.ts",
+      "timeoutConfig.ts",
+      "timeoutSchema.ts",
+    ]);
+    for (const file of files.filter((name) => name !== "apiLimits.ts" && name !== "taxonomy.ts")) {
       const head = readText(path.join(GENERATED_DIR, file)).split("\n").slice(0, 3);
       assert.deepEqual(head, [
         "// generated from config/timeout.schema.json — do not edit",
@@ -29,6 +36,16 @@ describe("generated binding", () => {
         `// schema-sha256: ${SCHEMA_SHA256}`,
       ], file);
     }
+  });
+
+  test("the taxonomy file names its own source and that file's hash", () => {
+    const head = readText(path.join(GENERATED_DIR, "taxonomy.ts")).split("\n").slice(0, 3);
+    const taxonomy = readText(path.join(REPO_ROOT, "config", "taxonomy.json"));
+    assert.deepEqual(head, [
+      "// generated from config/taxonomy.json — do not edit",
+      "// regenerate: nox -s codegen",
+      `// taxonomy-sha256: ${createHash("sha256").update(taxonomy, "utf8").digest("hex")}`,
+    ]);
   });
 
   test("the API limits file names its own source and that file's hash", () => {

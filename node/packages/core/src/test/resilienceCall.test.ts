@@ -29,7 +29,7 @@ function upstream(clock: FakeClock, script: readonly (string | UpstreamError)[],
 
 describe("ResilientCall", () => {
   test("each attempt gets its number, its timeout and X-Deadline-Ms = timeout - answer_margin_ms", async () => {
-    const { call, clock } = fakeCall({ draws: [0.5, 0.5] });
+    const { call, clock, breaker, budget } = fakeCall({ draws: [0.5, 0.5] });
     const { attempt, seen } = upstream(clock, [new UpstreamError("CONNECTION"), new UpstreamError("CONNECTION"), "ok"]);
     const result = await call.run(attempt, 25000);
     assert.equal(result.result, "success");
@@ -40,7 +40,8 @@ describe("ResilientCall", () => {
       { attempt: 3, timeoutMs: 25000 - (100 + 2250 + 100 + 4250), deadlineHeaderMs: 17800 },
     ]);
     assert.deepEqual(result.sleepsMs, [2250, 4250]);
-    assert.equal(result.retryable, false);
+    // Two failures took 1000 milli-tokens each, the success gave back 100; the streak ended closed.
+    assert.deepEqual([budget.tokensMilli, breaker.state], [8100, "closed"]);
   });
 
   test("a relay does not retry a TIMEOUT: its outcome is unknown", async () => {

@@ -1,5 +1,6 @@
 // The small pure functions: backoff, budget, deadlines, the taxonomy and its errors.
 import assert from "node:assert/strict";
+import path from "node:path";
 import { describe, test } from "node:test";
 
 import {
@@ -17,6 +18,7 @@ import {
   isRetried,
   sleepAllowed,
 } from "../index.js";
+import { REPO_ROOT, readText } from "./fixtures.js";
 import { RETRY } from "./resilience/fakes.js";
 
 function thrown(action: () => unknown): unknown {
@@ -81,8 +83,11 @@ describe("RetryBudget", () => {
 });
 
 describe("deadlines", () => {
-  test("the header is X-Deadline-Ms", () => {
-    assert.equal(DEADLINE_HEADER, "X-Deadline-Ms");
+  test("the header is the one the Python and Java kernels send", () => {
+    const python = readText(path.join(REPO_ROOT, "python/src/checkout_payments/resilience/deadline.py"));
+    const java = readText(path.join(REPO_ROOT, "java/core/src/main/java/com/checkout/resilience/Deadline.java"));
+    assert.equal(/^DEADLINE_HEADER = "([^"]+)"$/m.exec(python)?.[1], DEADLINE_HEADER);
+    assert.equal(/String HEADER = "([^"]+)";/.exec(java)?.[1], DEADLINE_HEADER);
   });
 
   test("an attempt gets the smaller of timeout_ms and what the deadline leaves; none when nothing is left", () => {

@@ -3,7 +3,9 @@ package com.checkout.config;
 import com.checkout.config.generated.ConfigLint;
 import com.checkout.config.generated.TimeoutConfig;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,8 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Loads timeout.json as config/LOADING.md prescribes, all or nothing: read, parse, validate
@@ -125,7 +132,40 @@ public final class ConfigLoader {
         if (document == null || document.isMissingNode()) {
             throw parseError(source, "the document is empty; expected one JSON document");
         }
+        List<Violation> duplicates = duplicateKeys(text);
+        if (!duplicates.isEmpty()) {
+            throw new ConfigError(source, duplicates);
+        }
         return document;
+    }
+
+    /**
+     * Every key that appears more than once in its object, at its JSON Pointer, in document order:
+     * Jackson keeps the last of them silently, and the fingerprint (RFC 8785) assumes none.
+     */
+    private static List<Violation> duplicateKeys(String text) {
+        Set<String> pointers = new LinkedHashSet<>();
+        try (JsonParser parser = MAPPER.createParser(text)) {
+            Deque<Set<String>> keys = new ArrayDeque<>();
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token == JsonToken.START_OBJECT) {
+                    keys.push(new HashSet<>());
+                } else if (token == JsonToken.END_OBJECT) {
+                    keys.pop();
+                } else if (token == JsonToken.FIELD_NAME && !keys.peek().add(parser.currentName())) {
+                    pointers.add(parser.getParsingContext().pathAsPointer().toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("a parsed document failed to parse again: " + e.getMessage(), e);
+        }
+        List<Violation> violations = new ArrayList<>();
+        for (String pointer : pointers) {
+            violations.add(new Violation(pointer, "key " + pointer + " appears more than once in its"
+                    + " object: a JSON parser keeps one of the values silently, and the fingerprint"
+                    + " (RFC 8785) assumes unique keys; expected each key once", "duplicate-key"));
+        }
+        return violations;
     }
 
     private static ConfigError parseError(String source, String message) {

@@ -1,5 +1,9 @@
 package com.checkout.resilience;
 
+import com.checkout.config.generated.Taxonomy;
+import java.util.Arrays;
+import java.util.List;
+
 /** What an attempt's end means to the circuit breaker and the retry budget (SEMANTICS.md §3, §4). */
 public enum Outcome {
     /** The upstream answered as it should; resets the failure streak, adds to the budget. */
@@ -13,6 +17,14 @@ public enum Outcome {
 
     Outcome(String wireName) {
         this.wireName = wireName;
+    }
+
+    static {
+        List<String> names = Arrays.stream(values()).map(Outcome::wireName).toList();
+        if (!names.equals(Taxonomy.OUTCOMES)) {
+            throw new IllegalStateException("Outcome constants " + names
+                    + " are not the outcomes of config/taxonomy.json " + Taxonomy.OUTCOMES);
+        }
     }
 
     /**

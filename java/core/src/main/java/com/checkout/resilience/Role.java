@@ -1,28 +1,32 @@
 package com.checkout.resilience;
 
+import com.checkout.config.generated.Taxonomy;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
-/** The role of a call site, which decides what it may retry (SEMANTICS.md §7: retry at one layer). */
+/**
+ * The role of a call site, which decides what it may retry (SEMANTICS.md §7: retry at one layer).
+ * Its retried classes are {@link Taxonomy#ROLES}, generated from config/taxonomy.json.
+ */
 public enum Role {
-    /**
-     * The upstream does the work itself (the gateway calling the payment provider); the same
-     * Idempotency-Key makes a retried charge safe.
-     */
-    ORIGIN("origin", EnumSet.of(ErrorClass.TIMEOUT, ErrorClass.CONNECTION,
-            ErrorClass.UPSTREAM_UNAVAILABLE)),
-    /**
-     * The upstream retries its own upstream (callers of the gateway). A TIMEOUT is not retried:
-     * the gateway has spent the whole attempt budget, and reconciliation settles the outcome.
-     */
-    RELAY("relay", EnumSet.of(ErrorClass.CONNECTION));
+    /** The upstream does the work itself (the gateway calling the payment provider). */
+    ORIGIN,
+    /** The upstream retries its own upstream (callers of the gateway). */
+    RELAY;
 
-    private final String wireName;
-    private final Set<ErrorClass> retried;
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+    private final Set<ErrorClass> retried = retriedBy(wireName);
 
-    Role(String wireName, Set<ErrorClass> retried) {
-        this.wireName = wireName;
-        this.retried = retried;
+    private static Set<ErrorClass> retriedBy(String wireName) {
+        for (Taxonomy.RoleRow row : Taxonomy.ROLES) {
+            if (row.role().equals(wireName)) {
+                Set<ErrorClass> classes = EnumSet.noneOf(ErrorClass.class);
+                row.retried().forEach(name -> classes.add(ErrorClass.valueOf(name)));
+                return classes;
+            }
+        }
+        throw new IllegalStateException("role " + wireName + " is not in config/taxonomy.json");
     }
 
     /**

@@ -106,7 +106,7 @@ class ResilientCallTest {
         assertEquals(List.of(20000L, 20000L, 20000L), timeouts);
         assertEquals(List.of(1, 2, 3), attemptNumbers);
         assertEquals(20000 + 2250 + 5 + 4250 + 300, clock.get());
-        assertFalse(result.retryable());
+        assertEquals(Optional.empty(), result.errorClass());
     }
 
     @Test

@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: 304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9
+// schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
 package com.checkout.config.generated;
 
 import com.checkout.config.LintFinding;
@@ -146,6 +146,19 @@ public final class ConfigLint {
                     + ": every payment in flight holds a database connection, the pool "
                     + "exhaustion of the incident; expected false (true exists only to replay "
                     + "the incident)"));
+        }
+        // legacy-retry-timeout-as-new-payment-off
+        if (!(settings.orderService().legacyRetryTimeoutAsNewPayment() == false)) {
+            findings.add(new LintFinding(
+                    "legacy-retry-timeout-as-new-payment-off",
+                    Severity.WARNING,
+                    "/order_service/legacy_retry_timeout_as_new_payment",
+                    "order_service legacy_retry_timeout_as_new_payment is "
+                    + settings.orderService().legacyRetryTimeoutAsNewPayment()
+                    + ": a payment attempt that timed out is retried as a new payment under a "
+                    + "fresh Idempotency-Key, so every abandoned attempt that completes "
+                    + "charges the customer again, the retry storm and double charges of the "
+                    + "incident; expected false (true exists only to replay the incident)"));
         }
         // fleet-connections-fit
         long fleetConnections = settings.database().pool().maxConnections() * settings.fleet().orderServiceReplicas()

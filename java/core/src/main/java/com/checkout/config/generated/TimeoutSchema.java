@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: 304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9
+// schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
 package com.checkout.config.generated;
 
 /**
@@ -9,7 +9,7 @@ package com.checkout.config.generated;
  */
 public final class TimeoutSchema {
     /** Lowercase hex SHA-256 of {@link #TEXT}, as UTF-8. */
-    public static final String SCHEMA_SHA256 = "304ab6cdf5c8e7abdbfff6935905646e54b1443426162508684663abe58f3dd9";
+    public static final String SCHEMA_SHA256 = "b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee";
 
     /** The text of config/timeout.schema.json, byte for byte. */
     public static final String TEXT = """
@@ -347,7 +347,8 @@ public final class TimeoutSchema {
                   "additionalProperties": false,
                   "required": [
                     "reconcile_interval_ms",
-                    "legacy_hold_connection_during_payment"
+                    "legacy_hold_connection_during_payment",
+                    "legacy_retry_timeout_as_new_payment"
                   ],
                   "properties": {
                     "reconcile_interval_ms": {
@@ -359,6 +360,10 @@ public final class TimeoutSchema {
                     "legacy_hold_connection_during_payment": {
                       "type": "boolean",
                       "description": "The incident's behaviour, kept only so the replay bench (nox -s replay) can reproduce it: when true, the order service holds one pooled database connection (an open transaction) from the order's insert until its final status update, across the whole payment call. Always false in a shipped config; the lint warns when it is true and config/timeout.json is linted with --deny-warnings."
+                    },
+                    "legacy_retry_timeout_as_new_payment": {
+                      "type": "boolean",
+                      "description": "The incident's payment loop, kept only so the replay bench (nox -s replay) can reproduce it: when true, the order service retries a payment attempt that got no answer in time (its timeout or the gateway's ran out, the gateway said the outcome is unknown, or the connection failed) as a NEW payment: every retry sends the gateway a fresh Idempotency-Key (the order's key with -retry-2, -retry-3, ... appended), so it is a new provider call with its own latency, and an abandoned attempt that completes is one more charge. Up to payment.retry.max_attempts attempts with a fixed delay of payment.retry.base_delay_ms between them (no backoff growth, no jitter, no circuit breaker, no retry budget); each attempt waits payment.timeout_ms and sends that as X-Deadline-Ms (no answer margin), within the payment deadline; a payment that got no answer is recorded failed. With legacy_hold_connection_during_payment the connection stays held across every attempt and delay. Always false in a shipped config; the lint warns when it is true and config/timeout.json is linted with --deny-warnings."
                     }
                   }
                 },

@@ -1,4 +1,4 @@
-"""`python -m checkout_payments.resilience.vector_cli FILE…`: one JSON line per vector file, in order.
+"""`python -m checkout_payments.conformance.cli FILE…`: one JSON line per vector file, in order.
 
 Each line is `{"id": …, "pass": bool, "mismatches": […]}`; the conformance driver compares the
 lines with the Node and Java CLIs'. Exit status 0 when every file could be read (a failing vector is
@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from checkout_payments.conformance.vectors import run_vector
 from checkout_payments.json_lines_cli import run_json_lines_cli
-from checkout_payments.resilience.vector_runner import run_vector
 
 
 def line(vector: dict[str, Any]) -> dict[str, Any]:
@@ -35,10 +35,10 @@ def read_vector(file: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     return run_json_lines_cli(
         argv,
-        usage="usage: python -m checkout_payments.resilience.vector_cli FILE...",
+        usage="usage: python -m checkout_payments.conformance.cli FILE...",
         read=read_vector,
         line=lambda vector, _file: line(vector),
-        unreadable="vector_cli: cannot read vector file",
+        unreadable="vector cli: cannot read vector file",
     )
 
 

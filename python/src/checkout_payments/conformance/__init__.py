@@ -1,0 +1,1 @@
+"""Conformance runners: tests/contracts vectors through the real kernel; not part of the kernel's API."""
