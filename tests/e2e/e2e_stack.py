@@ -33,6 +33,9 @@ RECONCILE_INTERVAL_MS = 1000
 SHORTENED: dict[str, Any] = {
     "/version": "e2e-shortened",
     "/payment/timeout_ms": TIMEOUT_MS,
+    # floor + margin ≤ every timeout a test sets (down to 1400), margin < floor.
+    "/payment/min_deadline_ms": 500,
+    "/payment/answer_margin_ms": 200,
     "/payment/provider_expected_p99_ms": 1000,
     "/payment/deadline_ms": 6000,
     "/payment/retry/base_delay_ms": 100,

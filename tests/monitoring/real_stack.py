@@ -20,10 +20,13 @@ from checkout_payments.client import PaymentClient, PaymentError, ReloadingConfi
 from tools.stack import Stack
 from tools.stack.configs import derive, write_config
 
-# Each value keeps the config's lint rules: timeout ≥ p99; deadline ≥ 2 × 500 + (50 + 10); acquire < deadline.
+# Each value keeps the config's lint rules: timeout ≥ p99; deadline ≥ 2 × 500 + (50 + 10); acquire < deadline;
+# floor + margin ≤ timeout and margin < floor.
 SHORT: dict[str, Any] = {
     "/version": "monitoring-e2e",
     "/payment/timeout_ms": 500,
+    "/payment/min_deadline_ms": 200,
+    "/payment/answer_margin_ms": 100,
     "/payment/deadline_ms": 3000,
     "/payment/provider_expected_p99_ms": 300,
     "/payment/retry/max_attempts": 2,
