@@ -53,7 +53,7 @@ FAILURE_THRESHOLD = 5
 HALF_OPEN_CALLS = 3
 # How long a condition that depends on a poll, a reconcile run or a recovery may take on a busy
 # 2-core machine; waits return as soon as the condition holds.
-SETTLE_S = 10.0
+SETTLE_S = 30.0
 
 SERVICES = ("gateway", "order-service")
 TOKEN = "tok_visa_4242"

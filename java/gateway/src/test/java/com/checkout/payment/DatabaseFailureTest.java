@@ -80,6 +80,7 @@ class DatabaseFailureTest {
             assertEquals("authorised", answer.text("/status"));
 
             harness.database.allowConnections();
+            awaitDatabaseUp(harness);
             assertEquals("pending", harness.status("db-settle").text("/status"), "in flight until its lease runs out");
             TimeUnit.MILLISECONDS.sleep(6_100); // lease_ms of the shortened config
             Answer recovered = harness.status("db-settle");
@@ -136,5 +137,16 @@ class DatabaseFailureTest {
         assertTrue(refused.getMessage().contains("postgresql://postgres:***@127.0.0.1:1/gateway"), refused.getMessage());
         assertFalse(refused.getMessage().contains("s3cret"), refused.getMessage());
         assertTrue(refused.getMessage().contains("python -m tools.pg up"), refused.getMessage());
+    }
+
+    // The pool finds its broken connections only on use: wait until /health has a working one again.
+    private static void awaitDatabaseUp(GatewayHarness harness) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!"up".equals(harness.get("/health").text("/database/status"))) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("the database did not come back on /health within 15 s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
     }
 }
