@@ -16,7 +16,8 @@ Emitter = Callable[[Schema], dict[str, str]]
 
 # api_limits: config/api-limits.json as constants in the three languages (it ignores the schema);
 # taxonomy: config/taxonomy.json (SEMANTICS.md §6, §7) as enums and tables, and SEMANTICS.md's two tables.
-LANGUAGES = ("python", "typescript", "java", "monitoring", "api_limits", "taxonomy")
+# vocabulary: config/vocabulary.json (metrics, masking, deadline header) as constants, and METRICS.md's table.
+LANGUAGES = ("python", "typescript", "java", "monitoring", "api_limits", "taxonomy", "vocabulary")
 
 
 def emitters(only: Iterable[str] = LANGUAGES) -> Iterable[Emitter]:

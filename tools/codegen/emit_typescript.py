@@ -115,5 +115,6 @@ def _index(schema: Schema) -> str:
         'export { SCHEMA_SHA256, timeoutSchema } from "./timeoutSchema.js";',
         'export type { ApiLimits } from "./apiLimits.js";',
         'export { API_LIMITS } from "./apiLimits.js";',
+        'export * from "./vocabulary.js";',
     ]
     return file(lines)

@@ -20,7 +20,7 @@ LANGUAGES = ("python", "node", "java")
 TIMEOUT_S = 600
 NODE_CLI = REPO / "node" / "packages" / "core" / "dist" / "config" / "validateCli.js"
 JAVA_CLI = REPO / "java" / "core" / "target" / "checkout-config-cli.jar"
-NODE_VECTOR_CLI = REPO / "node" / "packages" / "core" / "dist" / "resilience" / "vectorCli.js"
+NODE_VECTOR_CLI = REPO / "node" / "packages" / "core" / "dist" / "conformance" / "cli.js"
 PYTHON_BUILD = "pip install -e './python[dev]'"
 NODE_BUILD = "npm --prefix node ci && npm --prefix node run build"
 JAVA_BUILD = "mvn -B -f java/pom.xml package -DskipTests"
@@ -152,6 +152,6 @@ VECTOR_CLIS = {
     "python": VectorCli("python", (sys.executable, "-m", "checkout_payments.conformance.cli"), None, PYTHON_BUILD),
     "node": VectorCli("node", ("node", str(NODE_VECTOR_CLI)), NODE_VECTOR_CLI, NODE_BUILD),
     "java": VectorCli(
-        "java", ("java", "-cp", str(JAVA_CLI), "com.checkout.resilience.VectorCli"), JAVA_CLI, JAVA_BUILD
+        "java", ("java", "-cp", str(JAVA_CLI), "com.checkout.conformance.VectorCli"), JAVA_CLI, JAVA_BUILD
     ),
 }

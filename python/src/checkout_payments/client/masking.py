@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# 13–19 digits, optionally grouped by single spaces or dashes: every card number (PAN) length in use.
-_CARD_LIKE = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
-# A config fingerprint (a sha256: exactly 64 lowercase hex characters, standing alone) is left whole: its
-# digit runs look card-like, but 64 hex characters are never a card number. Text around it is still
-# masked, and a longer hex run (a PAN glued onto a hash) is no fingerprint. The same rule as the
-# gateway's Masking.java and the order service's mask.ts.
-_FINGERPRINT = re.compile(r"(?<![0-9A-Za-z])([0-9a-f]{64})(?![0-9A-Za-z])")
+from checkout_payments.generated.vocabulary import CARD_LIKE_PATTERN, FINGERPRINT_PATTERN, LAST_DIGITS_SHOWN
+
+# The rule is config/vocabulary.json's (`masking`), generated alike into the gateway's Masking.java and the
+# order service's mask.ts: 13–19 digits, optionally grouped by single spaces or dashes (every card number
+# length in use), outside a config fingerprint (a sha256: exactly 64 lowercase hex characters, standing
+# alone), whose digit runs look card-like but never are a card number.
+_CARD_LIKE = re.compile(CARD_LIKE_PATTERN)
+_FINGERPRINT = re.compile(f"({FINGERPRINT_PATTERN})")
 # Fields whose whole value is secret, whatever it looks like (a token need not look like a card number).
 SECRET_FIELDS = frozenset({"payment_token", "token", "card_number", "pan", "cvv", "cvc"})
 # Fewer characters than this and even the last four would give too much away.
@@ -59,5 +60,5 @@ def _mask_cards(text: str) -> str:
 
 
 def _mask_card(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(0))
-    return "*" * (len(digits) - 4) + digits[-4:]
+    digits = re.sub(r"[^0-9]", "", match.group(0))
+    return "*" * (len(digits) - LAST_DIGITS_SHOWN) + digits[-LAST_DIGITS_SHOWN:]

@@ -1,4 +1,4 @@
-"""Optional Prometheus metrics, named and labelled as config/METRICS.md says.
+"""Optional Prometheus metrics, named and labelled as config/vocabulary.json (config/METRICS.md) says.
 
 prometheus-client (`pip install "checkout-payments[metrics]"`) is imported only when a registry is
 given, so the client runs without it.
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from checkout_payments.config import LoadedConfig
+from checkout_payments.generated import vocabulary
 from checkout_payments.resilience import BreakerState, CircuitBreaker, RetryBudget, Transition
 
 if TYPE_CHECKING:
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 
 SERVICE = "payment-client"
 UPSTREAM = "gateway"
-# METRICS.md: the same buckets everywhere, so dashboards compare like with like.
-BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 60)
+# config/vocabulary.json (METRICS.md): the same buckets everywhere, so dashboards compare like with like.
+BUCKETS = vocabulary.HISTOGRAM_BUCKETS_SECONDS
 # SEMANTICS §3's four transitions and METRICS.md's four payment statuses: labels known up front.
 TRANSITIONS = (
     (BreakerState.CLOSED, BreakerState.OPEN),
@@ -26,7 +27,7 @@ TRANSITIONS = (
     (BreakerState.HALF_OPEN, BreakerState.CLOSED),
     (BreakerState.HALF_OPEN, BreakerState.OPEN),
 )
-PAYMENT_STATUSES = ("authorised", "declined", "unknown", "failed")
+PAYMENT_STATUSES = vocabulary.PAYMENT_OUTCOMES_TOTAL.values["status"]
 
 
 class ClientMetrics:
@@ -67,58 +68,23 @@ class PrometheusMetrics(ClientMetrics):
     ) -> None:
         from prometheus_client import Counter, Gauge, Histogram
 
-        upstream = ("service", "upstream")
-        self._attempts = Counter(
-            "checkout_upstream_attempts_total",
-            "attempts made to the upstream",
-            [*upstream, "result"],
-            registry=registry,
-        )
-        self._latency = Histogram(
-            "checkout_upstream_latency_seconds",
-            "duration of each upstream attempt",
-            upstream,
-            buckets=BUCKETS,
-            registry=registry,
-        )
-        self._retries = Counter(
-            "checkout_retries_total", "retries scheduled (backoff sleeps begun)", upstream, registry=registry
-        )
-        self._transitions = Counter(
-            "checkout_breaker_transitions_total",
-            "breaker transitions",
-            [*upstream, "from", "to"],
-            registry=registry,
-        )
-        self._outcomes = Counter(
-            "checkout_payment_outcomes_total",
-            "payment outcomes as first reported",
-            ["service", "status"],
-            registry=registry,
-        )
-        self._inflight = Gauge(
-            "checkout_inflight_requests", "requests being handled now", ["service"], registry=registry
-        ).labels(SERVICE)
-        state = Gauge(
-            "checkout_breaker_state",
-            "1 for the current state, 0 for the others",
-            [*upstream, "state"],
-            registry=registry,
-        )
+        # Names, help texts and label names are config/vocabulary.json's (generated, the same in every service).
+        self._attempts = Counter(*_family(vocabulary.UPSTREAM_ATTEMPTS_TOTAL), registry=registry)
+        self._latency = Histogram(*_family(vocabulary.UPSTREAM_LATENCY_SECONDS), buckets=BUCKETS, registry=registry)
+        self._retries = Counter(*_family(vocabulary.RETRIES_TOTAL), registry=registry)
+        self._transitions = Counter(*_family(vocabulary.BREAKER_TRANSITIONS_TOTAL), registry=registry)
+        self._outcomes = Counter(*_family(vocabulary.PAYMENT_OUTCOMES_TOTAL), registry=registry)
+        self._inflight = Gauge(*_family(vocabulary.INFLIGHT_REQUESTS), registry=registry).labels(SERVICE)
+        state = Gauge(*_family(vocabulary.BREAKER_STATE), registry=registry)
         for name in BreakerState:
             state.labels(SERVICE, UPSTREAM, name.value).set_function(_is_state(breaker, name))
-        Gauge("checkout_retry_budget_tokens", "tokens left (milli-tokens / 1000)", upstream, registry=registry).labels(
-            SERVICE, UPSTREAM
-        ).set_function(lambda: budget().tokens_milli / 1000)
-        Gauge("checkout_retry_budget_max_tokens", "bucket size", upstream, registry=registry).labels(
-            SERVICE, UPSTREAM
-        ).set_function(lambda: budget().settings.max_tokens)
-        self._config_info = Gauge(
-            "checkout_config_info",
-            "always 1: the active config",
-            ["service", "version", "fingerprint"],
-            registry=registry,
+        Gauge(*_family(vocabulary.RETRY_BUDGET_TOKENS), registry=registry).labels(SERVICE, UPSTREAM).set_function(
+            lambda: budget().tokens_milli / 1000
         )
+        Gauge(*_family(vocabulary.RETRY_BUDGET_MAX_TOKENS), registry=registry).labels(SERVICE, UPSTREAM).set_function(
+            lambda: budget().settings.max_tokens
+        )
+        self._config_info = Gauge(*_family(vocabulary.CONFIG_INFO), registry=registry)
         self._config_info.labels(SERVICE, config.settings.version, config.fingerprint).set(1)
         # Every series whose labels are known up front exists at 0 from the start, as in the gateway:
         # Prometheus' increase() needs a sample before the first event, or the first breaker trip,
@@ -150,6 +116,11 @@ class PrometheusMetrics(ClientMetrics):
         # One series, the config in force: the old one goes, or a dashboard would show two configs.
         self._config_info.remove(SERVICE, previous.settings.version, previous.fingerprint)
         self._config_info.labels(SERVICE, current.settings.version, current.fingerprint).set(1)
+
+
+def _family(spec: vocabulary.MetricSpec) -> tuple[str, str, tuple[str, ...]]:
+    """A metric family's name, help text and label names, as prometheus_client takes them."""
+    return spec.name, spec.help, spec.labels
 
 
 def _is_state(breaker: Callable[[], CircuitBreaker], state: BreakerState) -> Callable[[], float]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 
+# The header's name and syntax are config/vocabulary.json's (re-exported as the kernel's DEADLINE_HEADER).
+from checkout_payments.generated.vocabulary import DEADLINE_HEADER as DEADLINE_HEADER
+from checkout_payments.generated.vocabulary import DEADLINE_HEADER_PATTERN
 from checkout_payments.resilience.errors import DeadlineExceededError, ResilienceError
 from checkout_payments.resilience.role import Role
 from checkout_payments.resilience.taxonomy import ErrorClass
 
-DEADLINE_HEADER = "X-Deadline-Ms"
 # A base-10 integer of at most 10 digits, ASCII only: no '+', whitespace, '_' or other scripts' digits
 # (Python's int() would take all of those). fullmatch, because '$' also matches before a final newline.
-_HEADER_SYNTAX = re.compile(r"-?[0-9]{1,10}")
+_HEADER_SYNTAX = re.compile(DEADLINE_HEADER_PATTERN)
 
 
 def attempt_cap_ms(role: Role, timeout_ms: int, deadline_ms: int) -> int:

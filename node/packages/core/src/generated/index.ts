@@ -8,3 +8,4 @@ export { lintConfig, worstCaseCallMs } from "./configLint.js";
 export { SCHEMA_SHA256, timeoutSchema } from "./timeoutSchema.js";
 export type { ApiLimits } from "./apiLimits.js";
 export { API_LIMITS } from "./apiLimits.js";
+export * from "./vocabulary.js";

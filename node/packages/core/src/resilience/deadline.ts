@@ -1,14 +1,15 @@
 // The deadline rules of SEMANTICS.md §5. Every quantity is integer milliseconds of the caller's
 // monotonic clock, except the header, which is relative so that no two clocks are ever compared.
+import { DEADLINE_HEADER_NAME, DEADLINE_HEADER_PATTERN } from "../generated/vocabulary.js";
 import { DeadlineExceededError, ResilienceError } from "./errors.js";
 import type { Role } from "./taxonomy.js";
 
 /** Carries the milliseconds the caller will wait for this request (the attempt's timeout). */
-export const DEADLINE_HEADER = "X-Deadline-Ms";
+export const DEADLINE_HEADER = DEADLINE_HEADER_NAME;
 
 // A base-10 integer of at most 10 ASCII digits, optionally negative (a value <= 0 is a deadline
 // already spent, not a malformed header).
-const HEADER_VALUE = /^-?[0-9]{1,10}$/;
+const HEADER_VALUE = new RegExp(`^(?:${DEADLINE_HEADER_PATTERN})$`);
 
 /**
  * The most one attempt may take: `timeoutMs` for an origin, `deadlineMs` for a relay, whose upstream

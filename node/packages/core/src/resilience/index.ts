@@ -31,5 +31,3 @@ export type {
   ResilientCallOptions,
   Settled,
 } from "./call.js";
-export { VECTOR_TOPICS, VectorFormatError, runVector, type VectorTopic } from "./vectorRunner.js";
-export { VECTORS_DIR_ENV, VectorFileError, readVector, vectorFiles, vectorsDir } from "./vectorFiles.js";

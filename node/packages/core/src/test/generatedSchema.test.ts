@@ -27,8 +27,10 @@ describe("generated binding", () => {
       "taxonomy.ts",
       "timeoutConfig.ts",
       "timeoutSchema.ts",
+      "vocabulary.ts",
     ]);
-    for (const file of files.filter((name) => name !== "apiLimits.ts" && name !== "taxonomy.ts")) {
+    const ownSource = new Set(["apiLimits.ts", "taxonomy.ts", "vocabulary.ts"]);
+    for (const file of files.filter((name) => !ownSource.has(name))) {
       const head = readText(path.join(GENERATED_DIR, file)).split("\n").slice(0, 3);
       assert.deepEqual(head, [
         "// generated from config/timeout.schema.json — do not edit",
@@ -45,6 +47,16 @@ describe("generated binding", () => {
       "// generated from config/taxonomy.json — do not edit",
       "// regenerate: nox -s codegen",
       `// taxonomy-sha256: ${createHash("sha256").update(taxonomy, "utf8").digest("hex")}`,
+    ]);
+  });
+
+  test("the vocabulary file names its own source and that file's hash", () => {
+    const head = readText(path.join(GENERATED_DIR, "vocabulary.ts")).split("\n").slice(0, 3);
+    const vocabulary = readText(path.join(REPO_ROOT, "config", "vocabulary.json"));
+    assert.deepEqual(head, [
+      "// generated from config/vocabulary.json — do not edit",
+      "// regenerate: nox -s codegen",
+      `// vocabulary-sha256: ${createHash("sha256").update(vocabulary, "utf8").digest("hex")}`,
     ]);
   });
 

@@ -1,14 +1,14 @@
 // Card numbers must never reach a log line (PCI DSS 3.4). Redaction removes the fields we know
 // hold secrets; this catches what we don't know about: a card-like digit run in any string.
 
-/** 13–19 digits, optionally separated by single spaces or dashes, not part of a longer digit run. */
-const CARD_LIKE = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g;
+import { CARD_LIKE_PATTERN, FINGERPRINT_PATTERN } from "@checkout/core";
 
-// A config fingerprint (a sha256: exactly 64 lowercase hex characters, standing alone) is left whole:
-// its digit runs look card-like, but 64 hex characters are never a card number. Text around it is
-// still masked, and a longer hex run (a PAN glued onto a hash) is no fingerprint. The same rule as
-// the gateway's Masking.java and the Python client's masking.py.
-const FINGERPRINT = /(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])/g;
+// The rule is config/vocabulary.json's (`masking`), generated alike into the gateway's Masking.java
+// and the Python client's masking.py: 13–19 digits, optionally separated by single spaces or dashes,
+// not part of a longer digit run, outside a config fingerprint (a sha256: exactly 64 lowercase hex
+// characters, standing alone), whose digit runs look card-like but never are a card number.
+const CARD_LIKE = new RegExp(CARD_LIKE_PATTERN, "g");
+const FINGERPRINT = new RegExp(FINGERPRINT_PATTERN, "g");
 
 export const MASK = "[MASKED]";
 

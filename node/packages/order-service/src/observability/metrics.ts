@@ -1,13 +1,32 @@
 import type { BreakerState, ErrorClass, Transition } from "@checkout/core";
-import { BREAKER_STATES } from "@checkout/core";
+import {
+  BREAKER_STATES,
+  HISTOGRAM_BUCKETS_SECONDS,
+  BREAKER_STATE,
+  BREAKER_TRANSITIONS_TOTAL,
+  CONFIG_INFO,
+  CONFIG_RELOADS_TOTAL,
+  INFLIGHT_REQUESTS,
+  PAYMENT_OUTCOMES_TOTAL,
+  POOL_CONNECTIONS,
+  POOL_MAX_CONNECTIONS,
+  REQUESTS_TOTAL,
+  REQUEST_DURATION_SECONDS,
+  RETRIES_TOTAL,
+  RETRY_BUDGET_MAX_TOKENS,
+  RETRY_BUDGET_TOKENS,
+  UPSTREAM_ATTEMPTS_TOTAL,
+  UPSTREAM_LATENCY_SECONDS,
+  type MetricSpec,
+} from "@checkout/core";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 import { openapiDocument } from "../http/openapi.js";
 
-// config/METRICS.md: one vocabulary across the gateway, this service and the Python client.
+// config/vocabulary.json (METRICS.md): one vocabulary across the gateway, this service and the Python
+// client; names, help texts, label names and buckets are its generated constants.
 export const SERVICE = "order-service";
 export const UPSTREAM = "gateway";
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 60];
 // SEMANTICS §3's four transitions and METRICS.md's four payment statuses: labels known up front.
 export const TRANSITIONS: readonly (readonly [BreakerState, BreakerState])[] = [
   ["closed", "open"],
@@ -15,7 +34,7 @@ export const TRANSITIONS: readonly (readonly [BreakerState, BreakerState])[] = [
   ["half_open", "closed"],
   ["half_open", "open"],
 ];
-export const PAYMENT_STATUSES: readonly PaymentOutcome[] = ["authorised", "declined", "unknown", "failed"];
+export const PAYMENT_STATUSES: readonly PaymentOutcome[] = PAYMENT_OUTCOMES_TOTAL.values.status;
 // config/METRICS.md: `route` is the method and the path template of openapi.json, and only business
 // routes are counted — a liveness probe, Prometheus' own scrape or a fetch of the document is no request
 // of a caller: counted, they would make the request rate non-zero and the breaker alert's "while
@@ -48,6 +67,11 @@ export function routeLabel(method: string, fastifyUrl: string | undefined): stri
 export type RequestOutcome = "success" | "declined" | "unknown" | "error";
 export type PaymentOutcome = "authorised" | "declined" | "unknown" | "failed";
 
+/** A metric family's name, help text and label names, as prom-client takes them. */
+function family<L extends string>(spec: MetricSpec<L>): { name: string; help: string; labelNames: readonly L[] } {
+  return { name: spec.name, help: spec.help, labelNames: spec.labels };
+}
+
 /** What the gauges read at scrape time, so they are never stale. */
 export interface GaugeSources {
   pool(): { max: number; in_use: number; idle: number; waiting: number };
@@ -72,41 +96,29 @@ export class Metrics {
   constructor(sources: GaugeSources) {
     const registers = [this.registry];
     this.#requests = new Counter({
-      name: "checkout_requests_total",
-      help: "requests answered by this service",
-      labelNames: ["service", "route", "outcome", "error_class"],
+      ...family(REQUESTS_TOTAL),
       registers,
     });
     this.#requestDuration = new Histogram({
-      name: "checkout_request_duration_seconds",
-      help: "time to answer a request",
-      labelNames: ["service", "route"],
-      buckets: BUCKETS,
+      ...family(REQUEST_DURATION_SECONDS),
+      buckets: [...HISTOGRAM_BUCKETS_SECONDS],
       registers,
     });
     this.#attempts = new Counter({
-      name: "checkout_upstream_attempts_total",
-      help: "attempts made to the upstream",
-      labelNames: ["service", "upstream", "result"],
+      ...family(UPSTREAM_ATTEMPTS_TOTAL),
       registers,
     });
     this.#upstreamLatency = new Histogram({
-      name: "checkout_upstream_latency_seconds",
-      help: "duration of each upstream attempt",
-      labelNames: ["service", "upstream"],
-      buckets: BUCKETS,
+      ...family(UPSTREAM_LATENCY_SECONDS),
+      buckets: [...HISTOGRAM_BUCKETS_SECONDS],
       registers,
     });
     this.#retries = new Counter({
-      name: "checkout_retries_total",
-      help: "retries scheduled (backoff sleeps begun)",
-      labelNames: ["service", "upstream"],
+      ...family(RETRIES_TOTAL),
       registers,
     });
     new Gauge({
-      name: "checkout_breaker_state",
-      help: "1 for the current state, 0 for the others",
-      labelNames: ["service", "upstream", "state"],
+      ...family(BREAKER_STATE),
       registers,
       collect() {
         const current = sources.breakerState();
@@ -116,42 +128,32 @@ export class Metrics {
       },
     });
     this.#transitions = new Counter({
-      name: "checkout_breaker_transitions_total",
-      help: "breaker transitions",
-      labelNames: ["service", "upstream", "from", "to"],
+      ...family(BREAKER_TRANSITIONS_TOTAL),
       registers,
     });
     new Gauge({
-      name: "checkout_retry_budget_tokens",
-      help: "tokens left (milli-tokens / 1000)",
-      labelNames: ["service", "upstream"],
+      ...family(RETRY_BUDGET_TOKENS),
       registers,
       collect() {
         this.set({ service: SERVICE, upstream: UPSTREAM }, sources.budget().tokensMilli / 1000);
       },
     });
     new Gauge({
-      name: "checkout_retry_budget_max_tokens",
-      help: "bucket size",
-      labelNames: ["service", "upstream"],
+      ...family(RETRY_BUDGET_MAX_TOKENS),
       registers,
       collect() {
         this.set({ service: SERVICE, upstream: UPSTREAM }, sources.budget().maxMilli / 1000);
       },
     });
     new Gauge({
-      name: "checkout_inflight_requests",
-      help: "requests being handled now",
-      labelNames: ["service"],
+      ...family(INFLIGHT_REQUESTS),
       registers,
       collect() {
         this.set({ service: SERVICE }, sources.inflight());
       },
     });
     new Gauge({
-      name: "checkout_pool_connections",
-      help: "database pool; waiting counts clients queued for a connection",
-      labelNames: ["service", "state"],
+      ...family(POOL_CONNECTIONS),
       registers,
       collect() {
         const pool = sources.pool();
@@ -161,18 +163,14 @@ export class Metrics {
       },
     });
     new Gauge({
-      name: "checkout_pool_max_connections",
-      help: "pool size from config",
-      labelNames: ["service"],
+      ...family(POOL_MAX_CONNECTIONS),
       registers,
       collect() {
         this.set({ service: SERVICE }, sources.pool().max);
       },
     });
     new Gauge({
-      name: "checkout_config_info",
-      help: "always 1: the active config",
-      labelNames: ["service", "version", "fingerprint"],
+      ...family(CONFIG_INFO),
       registers,
       collect() {
         this.reset();
@@ -180,15 +178,11 @@ export class Metrics {
       },
     });
     this.#reloads = new Counter({
-      name: "checkout_config_reloads_total",
-      help: "config reload attempts",
-      labelNames: ["service", "result"],
+      ...family(CONFIG_RELOADS_TOTAL),
       registers,
     });
     this.#payments = new Counter({
-      name: "checkout_payment_outcomes_total",
-      help: "payment outcomes as first reported",
-      labelNames: ["service", "status"],
+      ...family(PAYMENT_OUTCOMES_TOTAL),
       registers,
     });
     // Every series whose labels are known up front exists at 0 from the start, as in the gateway:

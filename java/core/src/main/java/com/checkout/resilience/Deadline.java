@@ -1,5 +1,6 @@
 package com.checkout.resilience;
 
+import com.checkout.config.generated.Vocabulary;
 import java.util.regex.Pattern;
 
 /** The deadline rules of SEMANTICS.md §5: attempt timeout, the X-Deadline-Ms header, the sleep rule. */
@@ -9,11 +10,11 @@ public final class Deadline {
      * request to arrive (the attempt's timeout minus {@code answer_margin_ms}): relative, so no
      * clocks are compared.
      */
-    public static final String HEADER = "X-Deadline-Ms";
+    public static final String HEADER = Vocabulary.DEADLINE_HEADER;
 
     // [0-9] is ASCII only in java.util.regex (no UNICODE_CHARACTER_CLASS), and matches() needs the
     // whole value: no sign but '-', no whitespace, no trailing newline.
-    private static final Pattern HEADER_SYNTAX = Pattern.compile("-?[0-9]{1,10}");
+    private static final Pattern HEADER_SYNTAX = Pattern.compile(Vocabulary.DEADLINE_HEADER_PATTERN);
 
     private Deadline() {}
 

@@ -1,5 +1,7 @@
 package com.checkout.payment.observability;
 
+import com.checkout.config.generated.Vocabulary;
+import com.checkout.config.generated.Vocabulary.MetricSpec;
 import com.checkout.payment.db.Database.PoolStats;
 import com.checkout.payment.runtime.Snapshot;
 import com.checkout.resilience.BreakerState;
@@ -17,7 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The gateway's metrics, named and labelled exactly as config/METRICS.md says (Micrometer adds
+ * The gateway's metrics, named and labelled exactly as config/vocabulary.json (METRICS.md) says,
+ * from its generated constants (Micrometer adds
  * the {@code _total} and {@code _seconds} suffixes): {@code service="gateway"} on every series,
  * {@code upstream="provider"} on the provider's.
  */
@@ -27,9 +30,8 @@ public final class GatewayMetrics {
     /** The {@code upstream} label of the provider's series. */
     public static final String UPSTREAM = "provider";
 
-    // The shared buckets of config/METRICS.md, in seconds.
-    private static final Duration[] BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
-            2.5, 5, 10, 15, 20, 30, 60);
+    // The shared buckets of config/vocabulary.json (METRICS.md), in seconds.
+    private static final Duration[] BUCKETS = seconds(Vocabulary.HISTOGRAM_BUCKETS_SECONDS);
 
     // SEMANTICS.md §3: the only transitions the breaker's one door makes.
     private static final List<List<BreakerState>> TRANSITIONS = List.of(
@@ -37,7 +39,8 @@ public final class GatewayMetrics {
             List.of(BreakerState.OPEN, BreakerState.HALF_OPEN),
             List.of(BreakerState.HALF_OPEN, BreakerState.CLOSED),
             List.of(BreakerState.HALF_OPEN, BreakerState.OPEN));
-    private static final List<String> PAYMENT_STATUSES = List.of("authorised", "declined", "unknown", "failed");
+    private static final List<String> PAYMENT_STATUSES =
+            Vocabulary.PAYMENT_OUTCOMES_TOTAL.values().get("status");
 
     private final PrometheusMeterRegistry registry =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -49,17 +52,17 @@ public final class GatewayMetrics {
     /** The meters that need no snapshot; {@link #bind} adds the rest. */
     public GatewayMetrics() {
         registry.config().commonTags("service", SERVICE);
-        upstreamLatency = Timer.builder("checkout.upstream.latency")
-                .description("duration of each upstream attempt")
+        upstreamLatency = Timer.builder(meter(Vocabulary.UPSTREAM_LATENCY_SECONDS))
+                .description(Vocabulary.UPSTREAM_LATENCY_SECONDS.help())
                 .tag("upstream", UPSTREAM)
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry);
-        retries = Counter.builder("checkout.retries")
-                .description("retries scheduled (backoff sleeps begun)")
+        retries = Counter.builder(meter(Vocabulary.RETRIES_TOTAL))
+                .description(Vocabulary.RETRIES_TOTAL.help())
                 .tag("upstream", UPSTREAM)
                 .register(registry);
-        Gauge.builder("checkout.inflight.requests", inflight, AtomicInteger::get)
-                .description("requests being handled now")
+        Gauge.builder(meter(Vocabulary.INFLIGHT_REQUESTS), inflight, AtomicInteger::get)
+                .description(Vocabulary.INFLIGHT_REQUESTS.help())
                 .register(registry);
         // Every counter whose labels are known up front exists at 0 from the start: Prometheus'
         // increase() needs a sample before the first event, or the first breaker trip, the
@@ -80,20 +83,20 @@ public final class GatewayMetrics {
      */
     public void bind(Supplier<Snapshot> snapshot) {
         for (BreakerState state : BreakerState.values()) {
-            Gauge.builder("checkout.breaker.state",
+            Gauge.builder(meter(Vocabulary.BREAKER_STATE),
                             () -> snapshot.get().breaker().state() == state ? 1 : 0)
-                    .description("1 for the current state, 0 for the others")
+                    .description(Vocabulary.BREAKER_STATE.help())
                     .tags("upstream", UPSTREAM, "state", state.wireName())
                     .register(registry);
         }
-        Gauge.builder("checkout.retry.budget.tokens",
+        Gauge.builder(meter(Vocabulary.RETRY_BUDGET_TOKENS),
                         () -> snapshot.get().budget().tokensMilli() / 1000.0)
-                .description("tokens left (milli-tokens / 1000)")
+                .description(Vocabulary.RETRY_BUDGET_TOKENS.help())
                 .tag("upstream", UPSTREAM)
                 .register(registry);
-        Gauge.builder("checkout.retry.budget.max.tokens",
+        Gauge.builder(meter(Vocabulary.RETRY_BUDGET_MAX_TOKENS),
                         () -> snapshot.get().budget().maxMilli() / 1000.0)
-                .description("bucket size")
+                .description(Vocabulary.RETRY_BUDGET_MAX_TOKENS.help())
                 .tag("upstream", UPSTREAM)
                 .register(registry);
         configInfo(snapshot.get());
@@ -106,17 +109,17 @@ public final class GatewayMetrics {
      * @param pool what the pool holds, read at every scrape
      */
     public void bindPool(Supplier<PoolStats> pool) {
-        Gauge.builder("checkout.pool.connections", () -> pool.get().active())
-                .description("database pool; waiting counts clients queued for a connection")
+        Gauge.builder(meter(Vocabulary.POOL_CONNECTIONS), () -> pool.get().active())
+                .description(Vocabulary.POOL_CONNECTIONS.help())
                 .tag("state", "in_use").register(registry);
-        Gauge.builder("checkout.pool.connections", () -> pool.get().idle())
-                .description("database pool; waiting counts clients queued for a connection")
+        Gauge.builder(meter(Vocabulary.POOL_CONNECTIONS), () -> pool.get().idle())
+                .description(Vocabulary.POOL_CONNECTIONS.help())
                 .tag("state", "idle").register(registry);
-        Gauge.builder("checkout.pool.connections", () -> pool.get().waiting())
-                .description("database pool; waiting counts clients queued for a connection")
+        Gauge.builder(meter(Vocabulary.POOL_CONNECTIONS), () -> pool.get().waiting())
+                .description(Vocabulary.POOL_CONNECTIONS.help())
                 .tag("state", "waiting").register(registry);
-        Gauge.builder("checkout.pool.max.connections", () -> pool.get().max())
-                .description("pool size from config").register(registry);
+        Gauge.builder(meter(Vocabulary.POOL_MAX_CONNECTIONS), () -> pool.get().max())
+                .description(Vocabulary.POOL_MAX_CONNECTIONS.help()).register(registry);
     }
 
     /**
@@ -140,13 +143,13 @@ public final class GatewayMetrics {
         if (!BUSINESS_ROUTES.contains(route)) {
             return;
         }
-        Counter.builder("checkout.requests")
-                .description("requests answered by this service")
+        Counter.builder(meter(Vocabulary.REQUESTS_TOTAL))
+                .description(Vocabulary.REQUESTS_TOTAL.help())
                 .tags("route", route, "outcome", outcome, "error_class", errorClass)
                 .register(registry)
                 .increment();
-        Timer.builder("checkout.request.duration")
-                .description("time to answer a request")
+        Timer.builder(meter(Vocabulary.REQUEST_DURATION_SECONDS))
+                .description(Vocabulary.REQUEST_DURATION_SECONDS.help())
                 .tag("route", route)
                 .serviceLevelObjectives(BUCKETS)
                 .register(registry)
@@ -160,8 +163,8 @@ public final class GatewayMetrics {
      * @param duration how long the attempt took
      */
     public void upstreamAttempt(String result, Duration duration) {
-        Counter.builder("checkout.upstream.attempts")
-                .description("attempts made to the upstream")
+        Counter.builder(meter(Vocabulary.UPSTREAM_ATTEMPTS_TOTAL))
+                .description(Vocabulary.UPSTREAM_ATTEMPTS_TOTAL.help())
                 .tags("upstream", UPSTREAM, "result", result)
                 .register(registry)
                 .increment();
@@ -183,8 +186,8 @@ public final class GatewayMetrics {
     }
 
     private Counter transitions(BreakerState from, BreakerState to) {
-        return Counter.builder("checkout.breaker.transitions")
-                .description("breaker transitions")
+        return Counter.builder(meter(Vocabulary.BREAKER_TRANSITIONS_TOTAL))
+                .description(Vocabulary.BREAKER_TRANSITIONS_TOTAL.help())
                 .tags("upstream", UPSTREAM, "from", from.wireName(), "to", to.wireName())
                 .register(registry);
     }
@@ -199,8 +202,8 @@ public final class GatewayMetrics {
     }
 
     private Counter reloads(boolean success) {
-        return Counter.builder("checkout.config.reloads")
-                .description("config reload attempts")
+        return Counter.builder(meter(Vocabulary.CONFIG_RELOADS_TOTAL))
+                .description(Vocabulary.CONFIG_RELOADS_TOTAL.help())
                 .tag("result", success ? "success" : "failure")
                 .register(registry);
     }
@@ -214,8 +217,8 @@ public final class GatewayMetrics {
         if (configInfo != null) {
             registry.remove(configInfo);
         }
-        configInfo = Gauge.builder("checkout.config.info", () -> 1)
-                .description("always 1: the active config")
+        configInfo = Gauge.builder(meter(Vocabulary.CONFIG_INFO), () -> 1)
+                .description(Vocabulary.CONFIG_INFO.help())
                 .tags("version", snapshot.config().settings().version(),
                         "fingerprint", snapshot.config().fingerprint())
                 .register(registry);
@@ -231,8 +234,8 @@ public final class GatewayMetrics {
     }
 
     private Counter paymentOutcomes(String status) {
-        return Counter.builder("checkout.payment.outcomes")
-                .description("payment outcomes as first reported")
+        return Counter.builder(meter(Vocabulary.PAYMENT_OUTCOMES_TOTAL))
+                .description(Vocabulary.PAYMENT_OUTCOMES_TOTAL.help())
                 .tag("status", status)
                 .register(registry);
     }
@@ -255,11 +258,20 @@ public final class GatewayMetrics {
         return registry.scrape();
     }
 
-    private static Duration[] seconds(double... values) {
-        Duration[] out = new Duration[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = Duration.ofNanos(Math.round(values[i] * 1_000_000_000L));
+    private static Duration[] seconds(List<Double> values) {
+        return values.stream().map(s -> Duration.ofNanos(Math.round(s * 1_000_000_000L)))
+                .toArray(Duration[]::new);
+    }
+
+    // Micrometer's name for a metric of the vocabulary: dotted, without the _total of a counter or
+    // the _seconds of a timer, which its Prometheus naming convention adds back.
+    private static String meter(MetricSpec spec) {
+        String name = spec.name();
+        if (spec.type().equals("counter")) {
+            name = name.substring(0, name.length() - "_total".length());
+        } else if (spec.type().equals("histogram")) {
+            name = name.substring(0, name.length() - "_seconds".length());
         }
-        return out;
+        return name.replace('_', '.');
     }
 }

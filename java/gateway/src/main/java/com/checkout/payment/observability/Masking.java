@@ -1,5 +1,6 @@
 package com.checkout.payment.observability;
 
+import com.checkout.config.generated.Vocabulary;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -9,15 +10,12 @@ import java.util.regex.Pattern;
  * JSON log encoder runs every field name and string through here, so no log line escapes it.
  */
 public final class Masking {
-    // 13-19 digits, optionally grouped by single spaces or dashes: every PAN length in use (the
-    // simulator's pattern, so both sides of the wire mask the same things).
-    private static final Pattern CARD_LIKE = Pattern.compile("(?<!\\d)\\d(?:[ -]?\\d){12,18}(?!\\d)");
-
-    // A config fingerprint (a sha256: exactly 64 lowercase hex characters, standing alone) is left
-    // whole: its digit runs look card-like, but 64 hex characters are never a card number. Any other
-    // text around it is still masked, and a longer hex run (one a PAN was glued onto) is no fingerprint.
-    // The same rule as the order service's mask.ts and the Python client's masking.py.
-    private static final Pattern FINGERPRINT = Pattern.compile("(?<![0-9A-Za-z])[0-9a-f]{64}(?![0-9A-Za-z])");
+    // The rule is config/vocabulary.json's (masking), generated alike into the order service's mask.ts
+    // and the Python client's masking.py: 13-19 digits, optionally grouped by single spaces or dashes
+    // (every PAN length in use), outside a config fingerprint (a sha256: exactly 64 lowercase hex
+    // characters, standing alone), whose digit runs look card-like but never are a card number.
+    private static final Pattern CARD_LIKE = Pattern.compile(Vocabulary.CARD_LIKE_PATTERN);
+    private static final Pattern FINGERPRINT = Pattern.compile(Vocabulary.FINGERPRINT_PATTERN);
 
     // A token that reached a string anyway: JSON ("payment_token": "..."), a toString or a query
     // (payment_token=...), in snake or camel case.
@@ -78,7 +76,8 @@ public final class Masking {
     }
 
     private static String maskDigits(String run) {
-        String digits = run.replaceAll("\\D", "");
-        return "*".repeat(digits.length() - 4) + digits.substring(digits.length() - 4);
+        String digits = run.replaceAll("[^0-9]", "");
+        int shown = Vocabulary.LAST_DIGITS_SHOWN;
+        return "*".repeat(digits.length() - shown) + digits.substring(digits.length() - shown);
     }
 }

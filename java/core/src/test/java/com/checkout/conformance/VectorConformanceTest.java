@@ -1,4 +1,4 @@
-package com.checkout.resilience;
+package com.checkout.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,21 +20,9 @@ import org.junit.jupiter.api.TestFactory;
  * is {@code CONFORMANCE_VECTORS_DIR}, else the repo's tests/contracts found by walking up.
  */
 class VectorConformanceTest {
-    static final String ENV_VAR = "CONFORMANCE_VECTORS_DIR";
-
     static Path vectorsDir() {
-        String fromEnv = System.getenv(ENV_VAR);
-        if (fromEnv != null && !fromEnv.isEmpty()) {
-            return Path.of(fromEnv);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("tests/contracts");
-            if (Files.isRegularFile(candidate.resolve("vector.schema.json"))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException(ENV_VAR + " is not set and no tests/contracts lies above "
-                + Path.of("").toAbsolutePath());
+        String fromEnv = System.getenv(Vectors.DIR_ENV);
+        return fromEnv != null && !fromEnv.isEmpty() ? Path.of(fromEnv) : Vectors.contractsDir();
     }
 
     static List<Path> vectorFiles(Path dir) {
@@ -73,7 +61,7 @@ class VectorConformanceTest {
 
     private static JsonNode read(Path file) {
         try {
-            return VectorJson.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            return Vectors.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { describe, test } from "node:test";
 
-import { readVector, runVector, vectorFiles, vectorsDir } from "../index.js";
+import { readVector, vectorFiles, vectorsDir } from "../conformance/files.js";
+import { runVector } from "../conformance/vectors.js";
 
 const dir = vectorsDir();
 const files = dir === undefined ? [] : vectorFiles(dir);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import { VECTOR_TOPICS } from "./vectorRunner.js";
+import { VECTOR_TOPICS } from "./vectors.js";
 
 /** Names another directory of vectors (one holding the six topic folders). */
 export const VECTORS_DIR_ENV = "CONFORMANCE_VECTORS_DIR";

@@ -1,4 +1,4 @@
-package com.checkout.resilience;
+package com.checkout.conformance;
 
 import com.checkout.cli.JsonLinesCli;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,15 +11,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The Java vector CLI: {@code java -cp checkout-config-cli.jar com.checkout.resilience.VectorCli
+ * The Java vector CLI: {@code java -cp checkout-config-cli.jar com.checkout.conformance.VectorCli
  * FILE...} prints one line {@code {"id": ..., "pass": ..., "mismatches": [...]}} per vector file.
  * Exit code 0 when every file could be read (a failing vector is data, not a crash), 2 otherwise.
  */
 public final class VectorCli {
     private static final JsonLinesCli CLI = new JsonLinesCli(
             "usage: java -cp checkout-config-cli.jar "
-                    + "com.checkout.resilience.VectorCli VECTOR_FILE...",
-            "vector", VectorJson.MAPPER, VectorCli::verdict);
+                    + "com.checkout.conformance.VectorCli VECTOR_FILE...",
+            "vector", Vectors.MAPPER, VectorCli::verdict);
 
     private VectorCli() {}
 
@@ -37,13 +37,13 @@ public final class VectorCli {
     }
 
     static ObjectNode verdict(Path file) throws IOException {
-        JsonNode vector = VectorJson.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        JsonNode vector = Vectors.MAPPER.readTree(Files.readString(file, StandardCharsets.UTF_8));
         JsonNode id = vector == null ? null : vector.get("id");
         if (id == null || !id.isTextual()) {
             throw new IllegalArgumentException("expected an object with a string \"id\"");
         }
         List<String> mismatches = VectorRunner.runVector(vector);
-        ObjectNode line = VectorJson.MAPPER.createObjectNode();
+        ObjectNode line = Vectors.MAPPER.createObjectNode();
         line.put("id", id.textValue());
         line.put("pass", mismatches.isEmpty());
         mismatches.forEach(line.putArray("mismatches")::add);
