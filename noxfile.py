@@ -37,6 +37,7 @@ nox.options.sessions = [
     "e2e",
     "deploy",
     "lambda-zip",
+    "faults-quick",
 ]
 
 
@@ -273,3 +274,48 @@ def perf_quick(session: nox.Session) -> None:
     _install_wrk(session)
     _build_perf(session)
     session.run("python", "-m", "tools.perf", "--quick", *session.posargs)
+
+
+# --- issue 12: the fleet behind HAProxy and the fault campaign on it (tools/faults, docs/FAULTS.md) ---
+FAULTS_TESTS = "tests/faults"
+
+
+def _install_haproxy(session: nox.Session) -> None:
+    """Debian's `haproxy` (the fleet's load balancer) when it is missing, as `monitoring` installs prometheus."""
+    if shutil.which("haproxy") is not None:
+        return
+    if os.geteuid() != 0:
+        session.error("haproxy is missing: install Debian's `haproxy` package")
+    session.log("haproxy is missing: installing Debian's `haproxy` package")
+    session.run("apt-get", "update", external=True)
+    session.run("apt-get", "install", "-y", "--no-install-recommends", "haproxy", external=True)
+
+
+@nox.session(name="faults-quick", python=PYTHON)
+def faults_quick(session: nox.Session) -> None:
+    """The campaign's unit tests, then `--quick` (≤ 3 min): every fault kind once on the fleet, every invariant."""
+    _install_python(session)
+    session.run("python", "-m", "pytest", "-c", PY_CONFIG, "--rootdir", ".", FAULTS_TESTS)
+    _install_haproxy(session)
+    _build_stack(session)
+    # `python -m` puts the repo root on sys.path: tools.faults imports tools.stack and tools.replay.
+    session.run("python", "-m", "tools.faults", "--quick", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def faults(session: nox.Session) -> None:
+    """The fault campaign (≤ 15 min): 8 min of incident-rate traffic on the fleet under ~60 seeded faults."""
+    _install_python(session)
+    _install_haproxy(session)
+    _build_stack(session)
+    session.run("python", "-m", "tools.faults", *session.posargs)
+
+
+@nox.session(python=PYTHON, default=False)
+def soak(session: nox.Session) -> None:
+    """Steady traffic on the fleet with a few faults (default 30 min, `-- --minutes N`): RSS, fds, connections,
+    payment-record table size sampled; a plot and a verdict."""
+    _install_python(session)
+    _install_haproxy(session)
+    _build_stack(session)
+    session.run("python", "-m", "tools.faults.soak", *session.posargs)

@@ -1,4 +1,5 @@
-"""`python -m tools.demo [--seed N] [--workdir DIR]`: run the stack under the demo's orders and print the report.
+"""`python -m tools.demo [--seed N] [--workdir DIR] [--replicas N]`: run the stack under the demo's orders and
+print the report. `--replicas 2` runs it on the fleet: two gateways and two order services behind HAProxy.
 
 Exit status 0 when every check of the report passes, 1 when one fails, 130 when interrupted. Ctrl-C
 (or SIGTERM) stops every process it started; the services' logs stay in the work directory.
@@ -35,11 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.demo", description=__doc__)
     parser.add_argument("--seed", type=int, default=42, help="seed of the arrivals, the orders and the provider")
     parser.add_argument("--workdir", type=Path, help="where logs and the demo config go (default reports/demo/<time>)")
+    parser.add_argument("--replicas", type=int, default=1, help="gateways and order services each (2+: behind HAProxy)")
     args = parser.parse_args(argv)
     workdir = args.workdir or REPO / "reports" / "demo" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        findings = run(workdir, args.seed)
+        findings = run(workdir, args.seed, args.replicas)
     except KeyboardInterrupt:
         print("\ninterrupted: every process the demo started was stopped", flush=True)
         return 130
@@ -48,12 +50,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(ok for _, ok in findings.checks()) else 1
 
 
-def run(workdir: Path, seed: int) -> Findings:
+def run(workdir: Path, seed: int, replicas: int = 1) -> Findings:
     config = write_demo_config(workdir)
     say(f"demo config: {config.path} (config/timeout.json with {len(config.rows)} waits scaled, see the report)")
-    say("starting the provider simulator, the Java gateway and the Node order service on one PostgreSQL …")
+    services = "the Java gateway and the Node order service"
+    if replicas > 1:
+        services = f"{replicas} Java gateways and {replicas} Node order services behind HAProxy"
+    say(f"starting the provider simulator, {services} on one PostgreSQL …")
     started = time.monotonic()
-    stack = Stack(StackOptions(config_path=config.path, workdir=workdir, seed=seed))
+    stack = Stack(StackOptions(config_path=config.path, workdir=workdir, seed=seed, replicas=replicas))
     try:
         stack.start()
         fingerprints = stack.fingerprints()
@@ -66,7 +71,8 @@ def run(workdir: Path, seed: int) -> Findings:
             traffic.run(lambda elapsed: say(_progress(elapsed, traffic, watcher.breakers(), watcher)))
             final, reconciled = _settle(http, stack, client, traffic.snapshot())
             ledger = http.get(f"{stack.simulator.url}/ledger").json()
-            scraped = {name: metrics.scrape(stack.services[name].url, http) for name in SERVICES}
+            # A fleet's replicas are summed per service: the report's figures are the whole service's.
+            scraped = {name: _scraped(http, stack, name) for name in SERVICES}
             scraped["python client"] = list(metrics.parse(generate_latest(registry).decode()))
         watched = watcher.watched
     finally:
@@ -114,6 +120,11 @@ def _settle(http: httpx.Client, stack: Stack, client: PaymentClient, sent: list[
                 open_ones.remove(one)
         time.sleep(0.5)
     return final, settled
+
+
+def _scraped(http: httpx.Client, stack: Stack, service: str) -> list[metrics.Sample]:
+    names = stack.gateways if service == "gateway" else stack.order_services
+    return [sample for name in names for sample in metrics.scrape(stack.services[name].url, http)]
 
 
 def _progress(elapsed: float, traffic: Traffic, breakers: dict[str, str], watcher: Watcher) -> str:

@@ -54,7 +54,7 @@ class Watcher:
     def _run(self) -> None:
         with httpx.Client(timeout=2.0) as http:
             while not self._stop.wait(SAMPLE_EVERY_S):
-                for name in ("gateway", "order-service"):
+                for name in self._stack.replicas:
                     try:
                         health = http.get(f"{self._stack.services[name].url}/health").json()
                     except (httpx.HTTPError, ValueError):
