@@ -21,7 +21,11 @@ def order(key: str, status: str, order_id: str | None = None) -> dict[str, Any]:
 
 
 def ledger(*entries: tuple[str, str, int]) -> dict[str, Any]:
-    charges = [{"key": key, "status": status, "charges": n} for key, status, n in entries]
+    # The provider records the order id the gateway forwards; here the key's tail after "order-".
+    charges = [
+        {"key": key, "order_id": key.removeprefix("order-"), "status": status, "charges": n}
+        for key, status, n in entries
+    ]
     return {"charges": charges, "totals": {"double_charged": [key for key, _, n in entries if n > 1]}}
 
 
@@ -95,6 +99,13 @@ def test_a_duplicate_pair_that_made_two_orders_fails() -> None:
     assert not duplicate_checks([pair], ledger()).ok
     pair["answers"] = [{"status": 201, "order_id": "x"}, {"status": 409, "order_id": None}]
     assert duplicate_checks([pair], ledger(("order-x", "authorised", 1))).ok
+
+
+def test_a_duplicate_pair_whose_one_order_was_charged_under_two_keys_fails() -> None:
+    pair = {"kind": "duplicate-order", "key": "k", "answers": [{"status": 201, "order_id": "x"}, {"status": 409}]}
+    two_keys = ledger(("order-x", "authorised", 1))
+    two_keys["charges"].append({"key": "order-other-key", "order_id": "x", "status": "authorised", "charges": 1})
+    assert not duplicate_checks([pair], two_keys).ok
 
 
 def record(kind: str, evidence: dict[str, Any], **params: Any) -> dict[str, Any]:

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from checkout_payments.config import parse_config
-from tools.replay import promtext, verdict
+from checkout_payments.config import load_config, parse_config
+from tools.replay import paired, promtext, verdict
+from tools.replay.bench import DEFAULT_SET
 from tools.replay.config_diff import changed_settings
 from tools.replay.loadgen import poisson_schedule
 from tools.replay.profiles import INCIDENT, PROFILES
+from tools.replay.results import ledger_by_order, payment_key_of
 from tools.replay.scaling import scale_config
 from tools.replay.stats import Latencies, batch_means
 
@@ -49,12 +51,107 @@ def test_rounding_that_breaks_the_deadline_rule_raises_the_deadline_and_says_so(
     assert scaled.adjustments == ["deadline_ms 3351 -> 3352 (rounding; worst case of one call)"]
 
 
-def test_legacy_switch_override_is_applied_to_the_scaled_copy_only() -> None:
+def test_legacy_switch_overrides_are_applied_to_the_scaled_copy_only() -> None:
     document = json.loads((REPO / "config" / "timeout.json").read_text(encoding="utf-8"))
     scaled = scale_config(document, 10, hold_connection=True)
     assert scaled.document["order_service"]["legacy_hold_connection_during_payment"] is True
     assert document["order_service"]["legacy_hold_connection_during_payment"] is False
-    assert [w.rule for w in scaled.loaded.warnings] == ["legacy-hold-connection-off"]
+    # (Scaling also shortens the idempotency retention below a day: that warning is the copy's, not the switch's.)
+    assert [w.rule for w in scaled.loaded.warnings if w.rule.startswith("legacy-")] == ["legacy-hold-connection-off"]
+    both = scale_config(document, 10, hold_connection=True, retry_as_new_payment=True)
+    assert both.document["order_service"]["legacy_retry_timeout_as_new_payment"] is True
+    assert document["order_service"]["legacy_retry_timeout_as_new_payment"] is False
+    assert [w.rule for w in both.loaded.warnings if w.rule.startswith("legacy-")] == [
+        "legacy-hold-connection-off",
+        "legacy-retry-timeout-as-new-payment-off",
+    ]
+
+
+def test_the_incident_and_original_examples_run_on_the_incident_code_path_and_the_fix_does_not() -> None:
+    # The PR's rollback plan ("revert to fixed delays"): the code of the incident ran before it too;
+    # only the config changed (30 s -> 5 s). Each example says so itself; the shipped config never can.
+    for name, on in (("incident.json", True), ("original.json", True), ("pre-incident.json", False)):
+        switches = json.loads((REPO / "config" / "examples" / name).read_text(encoding="utf-8"))["order_service"]
+        assert switches["legacy_hold_connection_during_payment"] is on, name
+        assert switches["legacy_retry_timeout_as_new_payment"] is on, name
+    loaded = load_config(REPO / "config" / "examples" / "incident.json")
+    assert {w.rule for w in loaded.warnings} >= {
+        "legacy-hold-connection-off",
+        "legacy-retry-timeout-as-new-payment-off",
+    }
+    assert load_config(REPO / "config" / "timeout.json").warnings == ()
+    assert [spec.name for spec in DEFAULT_SET] == ["original", "incident", "fix", "fix+legacy"]
+    assert all(spec.hold_connection is None and spec.retry_as_new_payment is None for spec in DEFAULT_SET[:3])
+
+
+def test_payment_keys_are_the_order_services_uuid5_of_the_client_key() -> None:
+    # The same vectors as node/packages/order-service/src/test/legacyRetry.test.ts.
+    assert payment_key_of("key-paid-1") == "order-e5f6be7b-e0f5-5f36-9c3d-3e971401944a"
+    assert payment_key_of("replay-42-incident-0") == "order-6ded9019-aa96-5de5-a1cb-57cbbc9eaa36"
+    assert payment_key_of("ключ-ü") == "order-77b551b5-3bfb-556e-a2ca-385410bac600"
+
+
+def _entry(key: str, order_id: str, charges: int, attempts: int = 1) -> dict[str, object]:
+    status = "authorised" if charges else "none"
+    return {"key": key, "order_id": order_id, "charges": charges, "attempts": attempts, "status": status}
+
+
+def test_charges_are_counted_per_order_over_every_key_it_was_paid_under() -> None:
+    ledger = {
+        "charges": [
+            _entry("k1", "o1", 1),
+            _entry("k1-retry-2", "o1", 1),
+            _entry("k1-retry-3", "o1", 0, attempts=2),
+            _entry("k2", "o2", 1),
+        ]
+    }
+    by_order = ledger_by_order(ledger)
+    assert (by_order["o1"].charges, by_order["o1"].attempts, len(by_order["o1"].keys)) == (2, 4, 3)
+    assert (by_order["o2"].charges, by_order["o2"].authorised) == (1, 1)
+
+
+def _paired_run(errors: list[int], charges: list[int], rate_half_width: float = 0.05) -> dict[str, object]:
+    rate = sum(errors) / len(errors)
+    ci = {"mean": rate, "ci95_low": rate - rate_half_width, "ci95_high": rate + rate_half_width, "batches": 10}
+    return {
+        "errors": {"rate": rate, "ci95": {"rate": ci}},
+        "per_order": {"seed": 42, "error": errors, "first_fate": [1] * len(errors), "charges": charges},
+    }
+
+
+def test_paired_difference_is_order_by_order_with_a_batch_interval() -> None:
+    # 100 orders: the incident errs on every 10th and on 5 more; the fix errs only on every 20th.
+    incident_errors = [int(i % 10 == 0 or i in (3, 33, 53, 73, 93)) for i in range(100)]
+    fix_errors = [int(i % 20 == 0) for i in range(100)]
+    runs = {
+        "incident": _paired_run(incident_errors, [2 if e else 1 for e in incident_errors]),
+        "fix": _paired_run(fix_errors, [1] * 100),
+    }
+    [row] = paired.paired_rows(runs)
+    assert row["orders"] == 100
+    assert row["error_rate_difference"] == pytest.approx(0.05 - 0.15)
+    assert (row["erred_only_under_baseline"], row["erred_only_under_config"], row["erred_under_both"]) == (10, 0, 5)
+    assert row["same_first_fate"] == 100
+    assert row["extra_charges_difference"] == -15
+    assert row["ci95"]["ci95_low"] <= row["error_rate_difference"] <= row["ci95"]["ci95_high"]
+    assert "fix" in paired.paired_table([row])
+
+
+def test_reproduction_says_how_far_the_replay_is_from_the_reported_figures() -> None:
+    def run(rate: float, half: float, pool: float) -> dict[str, object]:
+        ci = {"mean": rate, "ci95_low": rate - half, "ci95_high": rate + half, "batches": 10}
+        pool_ci = {"mean": pool, "ci95_low": pool - 0.01, "ci95_high": pool + 0.01, "batches": 10}
+        return {
+            "errors": {"rate": rate, "ci95": {"rate": ci}},
+            "pool": {"utilization_mean": pool, "ci95_utilization_mean": pool_ci},
+        }
+
+    near = verdict.reproduction({"incident": run(0.09, 0.01, 0.96)})
+    assert [row["status"] for row in near] == ["inside", "inside"]
+    far = verdict.reproduction({"incident": run(0.38, 0.02, 0.60)})
+    assert [row["status"] for row in far] == ["above", "below"]
+    assert far[0]["gap"] == pytest.approx(0.36 - 0.085)
+    assert far[1]["gap"] == pytest.approx(0.95 - 0.61)
 
 
 def test_poisson_schedule_is_seeded_and_has_the_requested_mean_rate() -> None:

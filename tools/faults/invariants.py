@@ -177,12 +177,18 @@ def money_checks(
 def duplicate_checks(duplicates: Sequence[Mapping[str, Any]], ledger: Mapping[str, Any]) -> Check:
     """Each pair posted at once through two replicas made one order (and at most one charge)."""
     charges = {str(e["key"]): int(e.get("charges", 0)) for e in ledger.get("charges", [])}
+    # By order id, not by a key spelled from it: the payment key is derived from the caller's key, and an
+    # order charged under two keys is a double charge too.
+    by_order: dict[str, int] = {}
+    for entry in ledger.get("charges", []):
+        order = str(entry.get("order_id"))
+        by_order[order] = by_order.get(order, 0) + int(entry.get("charges", 0))
     bad = []
     for pair in duplicates:
         answered = [a for a in pair["answers"] if a.get("status") is not None]
         if pair["kind"] == "duplicate-order":
             ids = {a["order_id"] for a in answered if a.get("order_id")}
-            charged = [charges.get(f"order-{order_id}", 0) for order_id in ids]
+            charged = [by_order.get(str(order_id), 0) for order_id in ids]
             if len(ids) > 1 or any(c > 1 for c in charged):
                 bad.append(dict(pair))
         elif charges.get(str(pair["key"]), 0) > 1:

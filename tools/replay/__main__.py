@@ -1,14 +1,16 @@
 """`python -m tools.replay [--quick] [--config FILE…] [--profile NAME…]`: replay traffic on the real stack.
 
-Without --config it replays the profile against the original config (30 s, pool 20), the incident's
-(5 s, pool 20) — both with the incident code's connection held across the payment — and the fix
-(config/timeout.json) without and with that connection held. With --config FILE it replays the fix
-and each FILE side by side (a what-if before deploy). docs/REPLAY.md explains every figure.
+Without --config it replays the profile against the original config (30 s, pool 20) and the incident's
+(5 s, pool 20) — both on the incident's code path, as their files say: a connection held across the
+payment, a timed-out payment paid again as a new payment — and the fix (config/timeout.json) on today's
+code and on the incident's. With --config FILE it replays the fix and each FILE side by side (a what-if
+before deploy). docs/REPLAY.md explains every figure.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import time
@@ -37,7 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repeat", type=int, default=1, help="run each config N times (agreement check)")
     parser.add_argument("--out", type=Path, help="report directory (default reports/replay/<timestamp>)")
+    parser.add_argument("--replicas", type=int, default=1, help="gateways and order services each (2+: behind HAProxy)")
     args = parser.parse_args(argv)
+    # tools/stack reads it as the default of StackOptions.replicas: every stack the replay starts is a fleet.
+    os.environ["CHECKOUT_STACK_REPLICAS"] = str(args.replicas)
 
     try:
         specs = _specs(args)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tools.replay import report, verdict
+from tools.replay import paired, report, verdict
 from tools.replay.profiles import Profile
 from tools.replay.run import ConfigSpec, RunOptions, run_one
 from tools.replay.stats import Interval
@@ -27,11 +27,18 @@ DEFAULT_K = 10.0
 DEFAULT_MINUTES = 15.0
 QUICK_MINUTES = 5.0
 
+# `original` and `incident` run as their files say: on the incident's code path (both legacy switches on).
 DEFAULT_SET = (
-    ConfigSpec("original", ORIGINAL, True, "30 s timeout, pool 20, as the code then ran it: connection held"),
-    ConfigSpec("incident", INCIDENT, True, "5 s timeout, pool 20, as the code then ran it: connection held"),
-    ConfigSpec("fix", FIX, None, "config/timeout.json as shipped: no connection held"),
-    ConfigSpec("fix+held", FIX, True, "the fix's values with the incident code's connection held"),
+    ConfigSpec("original", ORIGINAL, None, "30 s timeout, pool 20, on the code of then (both legacy switches)"),
+    ConfigSpec("incident", INCIDENT, None, "5 s timeout, pool 20, on the code of then (both legacy switches)"),
+    ConfigSpec("fix", FIX, None, "config/timeout.json as shipped, on today's code"),
+    ConfigSpec(
+        "fix+legacy",
+        FIX,
+        True,
+        "the fix's values on the incident's code path (the PR's phase 1: config before code)",
+        retry_as_new_payment=True,
+    ),
 )
 QUICK_SET = (DEFAULT_SET[1], DEFAULT_SET[2])
 
@@ -44,8 +51,12 @@ METHOD = (
     "answers other than PAID/DECLINED: PAYMENT_UNKNOWN/FAILED by the payment's error class, 5xx by the body's "
     "class; timeout errors are TIMEOUT, DEADLINE_EXCEEDED and client timeouts. Pool figures sample the order "
     "service's /health; charges and attempts come from the simulator's ledger; breaker transitions from both "
-    "services' /metrics. Intervals are 95 % batch-means intervals over 10 batches of arrival time. After the "
-    "load, orders answered PAYMENT_UNKNOWN are polled until the reconciler settles them (bounded)."
+    "services' /metrics; charges per order group the ledger's keys by the order id the gateway forwards. "
+    "Intervals are 95 % batch-means intervals over 10 batches of arrival time. Paired differences compare "
+    "the same orders under two configs: the order service derives each payment key from the client's key, "
+    "so each order's first provider call draws the same fate (seeded by key) under every config; their "
+    "interval comes from batches of per-order differences. After the load, orders answered "
+    "PAYMENT_UNKNOWN are polled until the reconciler settles them (bounded)."
 )
 
 
@@ -79,6 +90,8 @@ def replay_profile(
             label = spec.name if repeat == 1 else f"{spec.name} (run {attempt + 1})"
             print(f"  {label}: done in {result['wall_s']:.0f} s — {_one_line(result)}")
     rows = verdict.evaluate(runs)
+    paired_rows = paired.paired_rows(runs)
+    reproduced = verdict.reproduction(runs)
     full: dict[str, Any] = {
         "meta": {
             "profile": profile.name,
@@ -94,6 +107,8 @@ def replay_profile(
             "method": METHOD,
         },
         "verdict": rows,
+        "reproduction": reproduced,
+        "paired": paired_rows,
         "runs": runs,
         "agreement": _agreement(repeats) if repeat > 1 else None,
         "repeats": {name: results[1:] for name, results in repeats.items()} if repeat > 1 else None,
@@ -104,6 +119,13 @@ def replay_profile(
     print(report.comparison_table(runs))
     print()
     print(report.verdict_table(rows))
+    if reproduced:
+        print()
+        print(report.reproduction_table(reproduced))
+    if paired_rows:
+        print()
+        print("paired with incident — the same orders, each meeting the same first provider fate:")
+        print(paired.paired_table(paired_rows))
     for name, run in runs.items():
         for text in run["machine"]["distortions"]:
             print(f"DISTORTION ({name}): {text}")
@@ -127,6 +149,7 @@ def _one_line(run: dict[str, Any]) -> str:
         f"{run['orders']} orders, errors {run['errors']['rate']:.1%}, timeouts {run['errors']['timeout_rate']:.1%},"
         f" p99 {run['latency_ms']['p99'] / 1000 if run['latency_ms']['p99'] else 0:.1f} s,"
         f" pool mean {pool['utilization_mean'] or 0:.0%} p95 {pool['utilization_p95'] or 0:.0%},"
+        f" attempts/order {run['provider']['attempts_per_order'] or 0:.2f},"
         f" not final {run['settlement']['not_final']}, charged twice {run['provider']['orders_charged_twice']}"
     )
 

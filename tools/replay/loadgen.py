@@ -37,6 +37,7 @@ class Outcome:
     status: str | None  # the order's status in the answer, or None when there was no order
     error_class: str | None  # None for PAID / DECLINED
     lag_ms: float  # how late the request left, wall ms
+    key: str = ""  # the Idempotency-Key it was sent with (the same order index has the same key in every run)
 
     @property
     def is_error(self) -> bool:
@@ -138,7 +139,7 @@ async def _send(
         slots.release()
     state.answered += 1
     state.errors += error_class is not None
-    state.outcomes.append(Outcome(index, at, latency_ms, http_status, order_id, status, error_class, lag_ms))
+    state.outcomes.append(Outcome(index, at, latency_ms, http_status, order_id, status, error_class, lag_ms, key))
 
 
 def _classify(response: httpx.Response) -> tuple[str | None, str | None, str | None]:

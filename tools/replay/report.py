@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tools.replay.paired import paired_table
+
 Row = tuple[str, Callable[[dict[str, Any]], str]]
 
 
@@ -38,6 +40,10 @@ def _transitions(run: dict[str, Any], service: str) -> str:
 ROWS: list[Row] = [
     ("orders sent", lambda r: str(r["orders"])),
     ("connection held across payment", lambda r: "yes (legacy)" if r["config"]["hold_connection"] else "no"),
+    (
+        "timed-out payment paid again as new",
+        lambda r: "yes (legacy)" if r["config"].get("retry_as_new_payment") else "no",
+    ),
     ("error rate (±95 % CI)", lambda r: _pct(r["errors"]["rate"]) + _ci(r["errors"]["ci95"]["rate"], _pct)),
     (
         "timeout errors (±95 % CI)",
@@ -57,9 +63,12 @@ ROWS: list[Row] = [
     ("pool peak in use / max", lambda r: f"{r['pool']['peak_in_use']}/{r['pool']['max']}"),
     ("pool peak waiting clients", lambda r: str(r["pool"]["peak_waiting"])),
     ("pool time at >= 90 %", lambda r: _pct(r["pool"]["share_at_or_above_90pct"])),
-    ("provider attempts per order", lambda r: _num(r["provider"]["attempts_per_order"])),
+    ("provider attempts per order (amplification)", lambda r: _num(r["provider"]["attempts_per_order"])),
+    ("payment keys per order", lambda r: _num(r["provider"].get("keys_per_order"))),
     ("charges per paid order", lambda r: _num(r["provider"]["charges_per_paid_order"])),
-    ("orders charged twice", lambda r: str(r["provider"]["orders_charged_twice"])),
+    ("orders charged twice or more", lambda r: _share(r["provider"]["orders_charged_twice"], r)),
+    ("extra charges (beyond one per order)", lambda r: str(r["provider"].get("extra_charges", "-"))),
+    ("keys charged twice (provider idempotency)", lambda r: str(r["provider"].get("keys_charged_twice", "-"))),
     ("charged but not PAID", lambda r: str(r["provider"]["charged_but_not_paid"])),
     ("final status after reconciliation", lambda r: _dict(r["settlement"]["final_status"])),
     ("orders not final at the end", lambda r: str(r["settlement"]["not_final"])),
@@ -72,6 +81,11 @@ ROWS: list[Row] = [
     ("stack overhead per order (real)", lambda r: _overhead(r)),
     ("CPU ms per order by process", lambda r: _cpu_per_order(r)),
 ]
+
+
+def _share(count: int, run: dict[str, Any]) -> str:
+    share = run["provider"].get("orders_charged_twice_share")
+    return str(count) if share is None else f"{count} ({share:.1%} of orders)"
 
 
 def _num(value: float | None) -> str:
@@ -122,6 +136,14 @@ def verdict_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join([_line(header, widths), "  ".join("-" * w for w in widths), *(_line(r, widths) for r in cells)])
 
 
+def reproduction_table(rows: list[dict[str, Any]]) -> str:
+    """The incident config against the incident report's own figures."""
+    header = ["config", "figure", "replayed vs reported", "closeness"]
+    cells = [[row["config"], row["figure"], row["text"], row["status"].upper()] for row in rows]
+    widths = [max(len(row[i]) for row in [header, *cells]) for i in range(4)]
+    return "\n".join([_line(header, widths), "  ".join("-" * w for w in widths), *(_line(r, widths) for r in cells)])
+
+
 def verdict_markdown(rows: list[dict[str, Any]]) -> str:
     lines = ["| config | claim | measured | verdict |", "|---|---|---|---|"]
     lines += [f"| {r['config']} | {r['claim']} | {r['text']} | **{r['status']}** |" for r in rows]
@@ -159,7 +181,11 @@ def write_html(path: Path, report: dict[str, Any]) -> None:
         f" Machine: {meta['cpus']} CPUs, load average {esc(meta['load_average_start'])} at the start,",
         f" {esc(meta.get('load_average_end', '?'))} at the end.</p>",
         f"<h2>Verdict against the fix's claims</h2>{_verdict_html(report['verdict'])}",
+        "<h2>The incident, replayed, against its report</h2>",
+        f"<pre>{esc(reproduction_table(report.get('reproduction') or []))}</pre>",
         f"<h2>Side by side</h2><pre>{esc(comparison_table(runs))}</pre>",
+        "<h2>Paired with the incident config (same orders, same first provider fate)</h2>",
+        f"<pre>{esc(paired_table(report.get('paired') or []))}</pre>",
         "<h2>Distortions</h2>",
         _list(distortions) or "<p>None detected (CPU, generator lag, in-flight bound, reconciliation).</p>",
         "<h2>Scaling adjustments</h2>",

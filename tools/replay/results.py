@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from tools.replay import promtext
@@ -22,6 +24,8 @@ CPU_SATURATED_SHARE_LIMIT = 0.10
 # A request leaving more than this late (real-world ms, p99) means the generator could not keep up.
 LAG_LIMIT_REAL_MS = 250.0
 PLOT_BINS = 40
+# The order service's payment keys are UUIDv5 of the client's key in this namespace (its paymentKey.ts).
+PAYMENT_KEY_NAMESPACE = uuid.UUID("bea58df6-1866-4973-921d-2a0d090beab5")
 
 
 def summarise(
@@ -40,6 +44,7 @@ def summarise(
     outage_window_s: dict[str, float],
     machine: dict[str, Any],
     settings_timeout_ms: int,
+    seed: int = 0,
 ) -> dict[str, Any]:
     traffic_wall_s = traffic_s / k
     orders = len(outcomes)
@@ -55,14 +60,12 @@ def summarise(
     paid = final_counts.get("PAID", 0)
 
     totals = ledger.get("totals", {})
-    charges_by_order = {
-        str(entry.get("order_id")): entry for entry in ledger.get("charges", []) if entry.get("charges", 0) > 0
-    }
+    by_order = ledger_by_order(ledger)
     charged_not_paid = sorted(
-        order_id
-        for order_id, entry in charges_by_order.items()
-        if entry.get("status") == "authorised" and final.get(order_id) != "PAID"
+        order_id for order_id, seen in by_order.items() if seen.authorised and final.get(order_id) != "PAID"
     )
+    charged_orders = [seen for seen in by_order.values() if seen.charges]
+    charged_more_than_once = sum(seen.charges > 1 for seen in charged_orders)
 
     pool_util = [s.utilization for s in samples.pool]
     batch = _batches(outcomes, samples, k, traffic_wall_s, batches)
@@ -123,12 +126,21 @@ def summarise(
         "provider": {
             "attempts": totals.get("attempts"),
             "attempts_per_order": totals.get("attempts", 0) / len(placed) if placed else None,
+            "keys": totals.get("keys"),
+            "keys_per_order": totals.get("keys", 0) / len(placed) if placed else None,
             "charges": totals.get("charges"),
             "charges_per_paid_order": totals.get("charges", 0) / paid if paid else None,
-            "orders_charged_twice": len(totals.get("double_charged", [])),
+            # Per order (its order_id, which the gateway forwards): the incident's double charges.
+            "orders_charged": len(charged_orders),
+            "orders_charged_twice": charged_more_than_once,
+            "orders_charged_twice_share": charged_more_than_once / len(placed) if placed else None,
+            "extra_charges": sum(seen.charges - 1 for seen in charged_orders),
+            # Per Idempotency-Key: the provider's own idempotency (0 unless a key was charged twice).
+            "keys_charged_twice": len(totals.get("double_charged", [])),
             "charged_but_not_paid": len(charged_not_paid),
             "gateway_attempts_by_result": _gateway_attempts(metrics_before, metrics_after),
         },
+        "per_order": _per_order(outcomes, by_order, seed),
         "settlement": {
             "final_status": dict(final_counts.most_common()),
             "not_final": len(unsettled) + sum(1 for status in final.values() if status not in FINAL),
@@ -147,6 +159,53 @@ def summarise(
             "distortions": distortions,
         },
     }
+
+
+@dataclass
+class OrderCharges:
+    """What the provider's ledger saw of one order, over every key it was paid under."""
+
+    keys: set[str] = field(default_factory=set)
+    attempts: int = 0
+    charges: int = 0
+    authorised: int = 0
+
+
+def ledger_by_order(ledger: dict[str, Any]) -> dict[str, OrderCharges]:
+    """The ledger's entries grouped by the order id the gateway forwarded (one order, one or more keys)."""
+    orders: dict[str, OrderCharges] = {}
+    for entry in ledger.get("charges", []):
+        seen = orders.setdefault(str(entry.get("order_id")), OrderCharges())
+        seen.keys.add(str(entry.get("key")))
+        seen.attempts += int(entry.get("attempts", 0))
+        seen.charges += int(entry.get("charges", 0))
+        seen.authorised += int(entry.get("charges", 0)) if entry.get("status") == "authorised" else 0
+    return orders
+
+
+def payment_key_of(idempotency_key: str) -> str:
+    """The order service's payment key for a client key (node order-service src/orders/paymentKey.ts)."""
+    return f"order-{uuid.uuid5(PAYMENT_KEY_NAMESPACE, idempotency_key)}"
+
+
+def _per_order(outcomes: Sequence[Outcome], by_order: dict[str, OrderCharges], seed: int) -> dict[str, Any]:
+    """Per order index (the same order in every run of one seed): what pairs runs of different configs.
+
+    `first_fate` is 1 when the provider saw the order's payment key (derived from its client key, so
+    the same in every run) — its first call then drew the fate seeded by (seed, that key, attempt 1),
+    whatever the config; 0 when the order never reached the provider (e.g. no connection in time).
+    """
+    count = max((o.index for o in outcomes), default=-1) + 1
+    error, first_fate, charges, attempts = [0] * count, [0] * count, [0] * count, [0] * count
+    for outcome in outcomes:
+        error[outcome.index] = int(outcome.is_error)
+        seen = by_order.get(outcome.order_id or "")
+        if seen is None:
+            continue
+        first_fate[outcome.index] = int(bool(outcome.key) and payment_key_of(outcome.key) in seen.keys)
+        charges[outcome.index] = seen.charges
+        attempts[outcome.index] = seen.attempts
+    return {"seed": seed, "error": error, "first_fate": first_fate, "charges": charges, "attempts": attempts}
 
 
 def _batches(

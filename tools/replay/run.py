@@ -19,7 +19,7 @@ from tools.replay.loadgen import FINAL, LoadState, drive, poisson_schedule
 from tools.replay.profiles import Profile
 from tools.replay.results import summarise
 from tools.replay.sampler import Samples, load_average, own_cpu_s, process_group_cpu_s, sample_cpu, sample_services
-from tools.replay.scaling import ScaledConfig, scale_config
+from tools.replay.scaling import LEGACY_HOLD, LEGACY_RETRY, ScaledConfig, scale_config
 from tools.stack import Stack, StackOptions
 
 # A fast, faultless provider for the warm-up (JIT, connection pools), then the ledger is reset.
@@ -29,12 +29,13 @@ WARMUP_BEHAVIOUR = {"latency": {"kind": "fixed", "ms": WARMUP_LATENCY_MS}}
 
 @dataclass(frozen=True)
 class ConfigSpec:
-    """A config to replay: its file, and an override of the legacy switch (None keeps the file's value)."""
+    """A config to replay: its file, and overrides of the two legacy switches (None keeps the file's value)."""
 
     name: str
     path: Path
     hold_connection: bool | None = None
     note: str = ""
+    retry_as_new_payment: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,9 @@ def run_one(
     """Start a stack on the time-scaled config, warm it up, replay the profile, settle, measure."""
     warnings = check_config(spec.path)
     document = json.loads(spec.path.read_text(encoding="utf-8"))
-    scaled = scale_config(document, options.k, hold_connection=spec.hold_connection)
+    scaled = scale_config(
+        document, options.k, hold_connection=spec.hold_connection, retry_as_new_payment=spec.retry_as_new_payment
+    )
     workdir = options.workdir / f"{profile.name}-{spec.name}"
     workdir.mkdir(parents=True, exist_ok=True)
     config_path = workdir / "config.json"
@@ -100,7 +103,8 @@ def run_one(
         "version": document.get("version"),
         "fingerprint": load_config(spec.path).fingerprint,
         "scaled_fingerprint": scaled.loaded.fingerprint,
-        "hold_connection": bool(scaled.document["order_service"]["legacy_hold_connection_during_payment"]),
+        "hold_connection": bool(scaled.document["order_service"][LEGACY_HOLD]),
+        "retry_as_new_payment": bool(scaled.document["order_service"][LEGACY_RETRY]),
         "lint_warnings": warnings,
         "scaled": scaled.document,
         "scaling_adjustments": scaled.adjustments,
@@ -215,6 +219,7 @@ async def _replay(
         outage_window_s={key: value - shift for key, value in outage.items()},
         # Real-world: the config's own timeout, not the scaled copy's.
         settings_timeout_ms=round(settings.payment.timeout_ms * k),
+        seed=options.seed,
         machine={
             "load_average_before": load_before,
             "load_average_after": load_after,

@@ -16,6 +16,7 @@ from checkout_payments.config import ConfigError, LoadedConfig, parse_config
 from checkout_payments.generated import TimeoutConfig, worst_case_call_ms
 
 LEGACY_HOLD = "legacy_hold_connection_during_payment"
+LEGACY_RETRY = "legacy_retry_timeout_as_new_payment"
 
 
 @dataclass(frozen=True)
@@ -30,10 +31,17 @@ class ScaledConfig:
         return json.dumps(self.document, indent=2) + "\n"
 
 
-def scale_config(document: dict[str, Any], k: float, *, hold_connection: bool | None = None) -> ScaledConfig:
+def scale_config(
+    document: dict[str, Any],
+    k: float,
+    *,
+    hold_connection: bool | None = None,
+    retry_as_new_payment: bool | None = None,
+) -> ScaledConfig:
     """Every `*_ms` value divided by k (rounded, at least 1 unless 0); the real loader checks the copy.
 
-    `hold_connection` overrides the legacy switch (None keeps the document's value). Rounding can
+    `hold_connection` and `retry_as_new_payment` override the two legacy switches of the incident's
+    code path (None keeps the document's value). Rounding can
     break a lint rule that held before (e.g. deadline = worst case); the deadline is then raised to the
     smallest value that passes, and the change is listed in `adjustments`.
     """
@@ -42,8 +50,9 @@ def scale_config(document: dict[str, Any], k: float, *, hold_connection: bool | 
     _scale_durations(scaled, k)
     suffix = f".replay-k{k:g}"
     scaled["version"] = str(scaled.get("version", "config"))[: 64 - len(suffix)] + suffix
-    if hold_connection is not None:
-        scaled.setdefault("order_service", {})[LEGACY_HOLD] = hold_connection
+    for switch, value in ((LEGACY_HOLD, hold_connection), (LEGACY_RETRY, retry_as_new_payment)):
+        if value is not None:
+            scaled.setdefault("order_service", {})[switch] = value
     adjustments: list[str] = []
     payment = scaled["payment"]
     # The schema-typed settings, before the lint: the deadline rule is what rounding may break.

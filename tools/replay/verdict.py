@@ -94,3 +94,64 @@ def _status(
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
+
+
+def reproduction(runs: dict[str, dict[str, Any]], name: str = "incident") -> list[dict[str, Any]]:
+    """How close the `incident` config, on the incident's code path, comes to what the incident report says.
+
+    The report gave an error rate (8.5 %) and a pool utilization range (95–98 %); the replay's figures
+    come with their 95 % intervals. `inside` when the reported figure (or range) and the interval
+    overlap, otherwise the gap from the nearer end of the interval, in percentage points.
+    """
+    run = runs.get(name)
+    if run is None:
+        return []
+    rows = []
+    error_ci = run["errors"]["ci95"]["rate"]
+    rows.append(
+        _closeness(
+            name,
+            "error rate",
+            run["errors"]["rate"],
+            error_ci,
+            (REPORTED_INCIDENT_ERROR_RATE, REPORTED_INCIDENT_ERROR_RATE),
+        )
+    )
+    pool = run["pool"]
+    rows.append(
+        _closeness(
+            name,
+            "pool utilization (mean)",
+            pool["utilization_mean"],
+            pool["ci95_utilization_mean"],
+            REPORTED_INCIDENT_POOL,
+        )
+    )
+    return rows
+
+
+def _closeness(
+    name: str, what: str, value: float | None, ci: dict[str, float] | None, reported: tuple[float, float]
+) -> dict[str, Any]:
+    low, high = (ci["ci95_low"], ci["ci95_high"]) if ci else (value, value)
+    shown = "-" if value is None else _pct(value) + (f" (95 % CI {_pct(low)}–{_pct(high)})" if ci else "")
+    target = _pct(reported[0]) if reported[0] == reported[1] else f"{_pct(reported[0])}–{_pct(reported[1])}"
+    if value is None or low is None or high is None:
+        status, gap = "n/a", None
+    elif high < reported[0]:
+        status, gap = "below", reported[0] - high
+    elif low > reported[1]:
+        status, gap = "above", low - reported[1]
+    else:
+        status, gap = "inside", 0.0
+    return {
+        "config": name,
+        "figure": what,
+        "measured": value,
+        "interval": [low, high] if ci else None,
+        "reported": list(reported),
+        "status": status,
+        "gap": gap,
+        "text": f"{shown} vs reported {target}"
+        + ("" if gap in (None, 0.0) else f"; the interval lies {gap * 100:.1f} pp {status} it"),
+    }

@@ -16,6 +16,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { ConfigHolder } from "../config/configHolder.js";
 import type { Metrics } from "../observability/metrics.js";
+import { legacyAttemptKey } from "../orders/paymentKey.js";
 import {
   GatewayError,
   type AttemptTimeouts,
@@ -149,6 +150,77 @@ export class Payments {
       return { status: "declined", errorClass: null, attempts: result.attempts };
     }
     return { status: maybeCharged ? "unknown" : "failed", errorClass: result.result, attempts: result.attempts };
+  }
+
+  /**
+   * LEGACY — the incident's payment loop, run only when `order_service.legacy_retry_timeout_as_new_payment`
+   * is true (the replay bench's `incident` and `original` configs; the lint warns and the shipped config is
+   * linted with --deny-warnings). An attempt that got no answer in time (its timeout or the gateway's ran
+   * out, the gateway says the outcome is unknown, or the connection failed) is retried as a NEW payment: attempt
+   * n sends the gateway its own Idempotency-Key ({@link legacyAttemptKey}), so each retry is a fresh provider
+   * call with a fresh latency, and every abandoned attempt that completes is one more charge. Up to
+   * `payment.retry.max_attempts` attempts, a fixed `payment.retry.base_delay_ms` between them; no breaker, no
+   * retry budget, no backoff growth, no jitter — the old code had none. Each attempt waits `timeout_ms` and
+   * tells the gateway the same (the old code kept no answer margin), cut to what is left of `deadlineAt`, and
+   * starts only if that reaches `min_deadline_ms`. A payment without an answer is `failed`: the old code took
+   * a timeout for "not charged", which is why it paid again.
+   */
+  async payRetryingTimeoutsAsNewPayments(
+    request: PaymentRequest,
+    deadlineAt: number,
+    payment: PaymentSettings,
+  ): Promise<PaymentResult> {
+    const { gateway, clock, metrics, logger } = this.#options;
+    const { timeout_ms: timeoutCap, min_deadline_ms: floor } = payment;
+    const { max_attempts: maxAttempts, base_delay_ms: delayMs } = payment.retry;
+    let errorClass: ErrorClass = "DEADLINE_EXCEEDED";
+    let attempts = 0;
+    while (attempts < maxAttempts) {
+      const timeoutMs = Math.min(timeoutCap, deadlineAt - clock.now());
+      if (timeoutMs < floor) {
+        break;
+      }
+      attempts += 1;
+      const paymentKey = legacyAttemptKey(request.paymentKey, attempts);
+      const startedAt = clock.now();
+      try {
+        const answer = await gateway.pay({ ...request, paymentKey }, { timeoutMs, deadlineHeaderMs: timeoutMs });
+        const seconds = (clock.now() - startedAt) / 1000;
+        metrics.upstreamAttempt(answer.status === "declined" ? "DECLINED" : "success", seconds);
+        logger.info(
+          { payment_key: paymentKey, attempt: attempts, timeout_ms: timeoutMs, legacy: true, result: answer.status },
+          "gateway attempt answered",
+        );
+        return { status: answer.status, errorClass: null, attempts };
+      } catch (error) {
+        errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
+        metrics.upstreamAttempt(errorClass, (clock.now() - startedAt) / 1000);
+        logger.warn(
+          {
+            payment_key: paymentKey,
+            attempt: attempts,
+            timeout_ms: timeoutMs,
+            legacy: true,
+            result: errorClass,
+            err: error,
+          },
+          "gateway attempt failed",
+        );
+        // The old code knew no "unknown": an attempt without an answer it could read as an outcome — its
+        // own timeout, the gateway's TIMEOUT or DEADLINE_EXCEEDED, any answer saying the outcome is unknown,
+        // a broken connection — was a timeout to it, and a timeout "charged nothing". So it paid again.
+        if (!(error instanceof GatewayError && (error.maybeCharged || errorClass === "CONNECTION"))) {
+          break;
+        }
+      }
+      // The fixed delay, only if an attempt could still start after it.
+      if (attempts >= maxAttempts || Math.min(timeoutCap, deadlineAt - clock.now() - delayMs) < floor) {
+        break;
+      }
+      metrics.retryScheduled();
+      await clock.sleep(delayMs);
+    }
+    return { status: "failed", errorClass, attempts };
   }
 
   #newBreaker(payment: PaymentSettings): CircuitBreaker {

@@ -12,6 +12,7 @@ import { ServiceError } from "../http/serviceError.js";
 import type { Metrics } from "../observability/metrics.js";
 import { ORDER_STATUS_OF, type Order } from "./order.js";
 import { IDEMPOTENCY_CONSTRAINT, OrderRepository, type NewOrder } from "./orderRepository.js";
+import { paymentKeyOf } from "./paymentKey.js";
 
 /** A placed order, and whether this request created it or replayed an earlier one. */
 export interface Placed {
@@ -42,8 +43,10 @@ export interface OrderServiceOptions {
 
 /**
  * The payment flow: (a) insert the order PENDING and commit, (b) pay through the gateway with no
- * connection held, (c) record the outcome in a second short statement. The one exception is the
- * replay-only `order_service.legacy_hold_connection_during_payment` (see {@link OrderService.place}).
+ * connection held, (c) record the outcome in a second short statement. The exceptions are the two
+ * replay-only switches of the incident's code path: `order_service.legacy_hold_connection_during_payment`
+ * (see {@link OrderService.place}) and `order_service.legacy_retry_timeout_as_new_payment` (see
+ * `Payments.payRetryingTimeoutsAsNewPayments`).
  */
 export class OrderService {
   readonly #options: OrderServiceOptions;
@@ -73,11 +76,11 @@ export class OrderService {
       customerId: request.customer_id,
       amountMinor: request.amount_minor,
       currency: request.currency,
-      paymentKey: `order-${orderId}`,
+      paymentKey: paymentKeyOf(key),
     };
     if (settings.order_service.legacy_hold_connection_during_payment) {
       try {
-        return await this.#placeHoldingConnection(newOrder, request.payment_token, deadlineAt);
+        return await this.#placeHoldingConnection(newOrder, request.payment_token, deadlineAt, settings);
       } catch (error) {
         return this.#replayed(error, key, requestHash, settings);
       }
@@ -88,7 +91,7 @@ export class OrderService {
     } catch (error) {
       return this.#replayed(error, key, requestHash, settings);
     }
-    const payment = await this.#pay(order, request.payment_token, deadlineAt);
+    const payment = await this.#pay(order, request.payment_token, deadlineAt, settings);
     return { order: await this.#record(repository, order, payment), replayed: false };
   }
 
@@ -106,26 +109,33 @@ export class OrderService {
    * --deny-warnings): the insert, the whole payment call and the outcome's update share one pooled
    * connection and one transaction, so every payment in flight holds a connection.
    */
-  async #placeHoldingConnection(newOrder: NewOrder, paymentToken: string, deadlineAt: number): Promise<Placed> {
+  async #placeHoldingConnection(
+    newOrder: NewOrder,
+    paymentToken: string,
+    deadlineAt: number,
+    settings: TimeoutConfig,
+  ): Promise<Placed> {
     return this.#options.database.holdConnection(async (connection) => {
       const held = new OrderRepository(connection);
       const order = await held.insertPending(newOrder);
-      const payment = await this.#pay(order, paymentToken, deadlineAt);
+      const payment = await this.#pay(order, paymentToken, deadlineAt, settings);
       return { order: await this.#record(held, order, payment), replayed: false };
     });
   }
 
-  async #pay(order: Order, paymentToken: string, deadlineAt: number): Promise<PaymentResult> {
-    const payment = await this.#options.payments.pay(
-      {
-        paymentKey: order.paymentKey,
-        orderId: order.id,
-        amountMinor: order.amountMinor,
-        currency: order.currency,
-        paymentToken,
-      },
-      deadlineAt,
-    );
+  async #pay(order: Order, paymentToken: string, deadlineAt: number, settings: TimeoutConfig): Promise<PaymentResult> {
+    const { payments } = this.#options;
+    const request = {
+      paymentKey: order.paymentKey,
+      orderId: order.id,
+      amountMinor: order.amountMinor,
+      currency: order.currency,
+      paymentToken,
+    };
+    // LEGACY, replay only: the incident's loop, each timed-out attempt paid again as a new payment.
+    const payment = settings.order_service.legacy_retry_timeout_as_new_payment
+      ? await payments.payRetryingTimeoutsAsNewPayments(request, deadlineAt, settings.payment)
+      : await payments.pay(request, deadlineAt);
     this.#options.metrics.paymentOutcome(payment.status);
     return payment;
   }

@@ -169,6 +169,28 @@ describe("config reload with last-known-good", () => {
     }
   });
 
+  test("a reload cannot turn on the replay-only retry-as-a-new-payment switch either", async () => {
+    const service = await startService({ db: bed.db, gateway: bed.gateway });
+    try {
+      writeConfig(
+        [
+          ["/version", "test-legacy-retry-on"],
+          ["/order_service/legacy_retry_timeout_as_new_payment", true],
+        ],
+        service.configPath,
+      );
+      assert.equal(service.config.reload(), "failure");
+      assert.equal(service.config.settings.order_service.legacy_retry_timeout_as_new_payment, false);
+      const rejected = service.records().filter((record) => record["event"] === "config_reload_rejected");
+      assert.deepEqual(
+        (rejected[0]?.["violations"] as { pointer: string; rule: string }[]).map((v) => [v.pointer, v.rule]),
+        [["/order_service/legacy_retry_timeout_as_new_payment", "legacy-retry-timeout-as-new-payment-off"]],
+      );
+    } finally {
+      await service.close();
+    }
+  });
+
   test("a start with a lint warning is allowed: the replay starts on the incident's config on purpose", async () => {
     const service = await startService({
       db: bed.db,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
+import { paymentKeyOf } from "../orders/paymentKey.js";
 import { authorised, declined, type FakeGateway } from "./support/fakeGateway.js";
 import {
   ROOMY_TIMEOUTS,
@@ -25,16 +26,16 @@ function bodyOf(answer: { body: unknown }): Record<string, any> {
 describe("payment flow", () => {
   test("an authorised payment answers 201 PAID and GET reads the same order", async () => {
     await withService(async (service, gateway) => {
-      const created = await postOrder(service, orderBody());
+      const created = await postOrder(service, orderBody(), { "Idempotency-Key": "key-paid-1" });
       assert.equal(created.status, 201);
       const order = bodyOf(created);
       assert.equal(order["status"], "PAID");
-      assert.deepEqual(order["payment"], { idempotency_key: `order-${order["order_id"]}`, status: "authorised" });
+      assert.deepEqual(order["payment"], { idempotency_key: paymentKeyOf("key-paid-1"), status: "authorised" });
       const read = await request(`${service.url}/orders/${order["order_id"]}`, "GET");
       assert.deepEqual([read.status, read.body], [200, order]);
 
       const [sent] = gateway.paymentRequests();
-      assert.equal(sent?.headers["idempotency-key"], `order-${order["order_id"]}`);
+      assert.equal(sent?.headers["idempotency-key"], paymentKeyOf("key-paid-1"));
       // A relay's attempt gets the whole remaining deadline (2000 ms here), and its X-Deadline-Ms
       // keeps payment.answer_margin_ms (50 ms) for the answer's way back (issue 11 g).
       const attempt = service.records().find((record) => record["msg"] === "gateway attempt answered");

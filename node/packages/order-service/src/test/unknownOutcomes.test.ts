@@ -35,7 +35,7 @@ describe("unknown outcomes and reconciliation", () => {
           return bodyOf(read)["status"] === "PAID";
         });
         const lookups = gateway.requests.filter((seen) => seen.method === "GET");
-        assert.ok(lookups.some((seen) => seen.path === `/payments/order-${order["order_id"]}`));
+        assert.ok(lookups.some((seen) => seen.path === `/payments/${order["payment"]["idempotency_key"]}`));
         await waitFor("the health view to show no unknown order", async () => {
           const health = await request(`${service.url}/health`, "GET");
           return bodyOf(health)["reconciler"]["unknown_orders"] === 0;
@@ -59,14 +59,14 @@ describe("unknown outcomes and reconciliation", () => {
       assert.equal(order["payment"]["error_class"], "CONNECTION");
       const sent = gateway.paymentRequests();
       assert.equal(sent.length, 3, "CONNECTION is the one class a relay retries");
-      assert.ok(sent.every((seen) => seen.headers["idempotency-key"] === `order-${order["order_id"]}`));
+      assert.ok(sent.every((seen) => seen.headers["idempotency-key"] === order["payment"]["idempotency_key"]));
 
       const run = await service.app.reconciler.runOnce();
       assert.deepEqual(run, { examined: 1, settled: 1, unknownOrders: 0 });
       const read = await request(`${service.url}/orders/${order["order_id"]}`, "GET");
       assert.deepEqual(
         [bodyOf(read)["status"], bodyOf(read)["payment"]],
-        ["FAILED", { idempotency_key: `order-${order["order_id"]}`, status: "failed", error_class: "CONNECTION" }],
+        ["FAILED", { idempotency_key: order["payment"]["idempotency_key"], status: "failed", error_class: "CONNECTION" }],
       );
     });
   });
