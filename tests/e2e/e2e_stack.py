@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+import pytest
 
 from checkout_payments.client import PaymentClient, ReloadingConfig
 from tools.stack import Stack, StackOptions, metrics
@@ -68,6 +69,18 @@ def running_stack(workdir: Path) -> Iterator[Stack]:
     config = write_shortened_config(workdir)
     with Stack(StackOptions(config_path=config, workdir=workdir, reload_interval_ms=RELOAD_INTERVAL_MS)) as stack:
         yield stack
+
+
+def module_stack(name: str) -> Callable[..., Iterator[Stack]]:
+    """A module-scoped `own_stack` fixture: a stack of the module's own, for tests that kill its processes."""
+
+    @pytest.fixture(scope="module")
+    def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+        with running_stack(tmp_path_factory.mktemp(name)) as stack:
+            yield stack
+        assert stack.leftovers() == [], stack.leftovers()
+
+    return own_stack
 
 
 def wait_until(what: str, probe: Callable[[], T | None], timeout_s: float = SETTLE_S, every_s: float = 0.1) -> T:

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_stack import FAILURE_THRESHOLD, HALF_OPEN_CALLS, MAX_ATTEMPTS, RECOVERY_MS, SERVICES, Surfaces, running_stack
+from e2e_stack import FAILURE_THRESHOLD, HALF_OPEN_CALLS, MAX_ATTEMPTS, RECOVERY_MS, SERVICES, Surfaces, module_stack
 
 from checkout_payments.client import PaymentClient, PaymentError
 from tools.stack import Stack
@@ -24,11 +24,7 @@ from tools.stack import Stack
 ORDERS = 6
 
 
-@pytest.fixture(scope="module")
-def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with running_stack(tmp_path_factory.mktemp("outage-stack")) as stack:
-        yield stack
-    assert stack.leftovers() == [], stack.leftovers()
+own_stack = module_stack("outage-stack")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_stack import TOKEN, Surfaces, running_stack, wait_until
+from e2e_stack import TOKEN, Surfaces, module_stack, wait_until
 
 from tools.stack import Stack
 
@@ -24,11 +24,7 @@ RECOVERY_S = 45.0
 IN_FLIGHT = 4
 
 
-@pytest.fixture(scope="module")
-def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    with running_stack(tmp_path_factory.mktemp("restart-stack")) as stack:
-        yield stack
-    assert stack.leftovers() == [], stack.leftovers()
+own_stack = module_stack("restart-stack")
 
 
 @pytest.fixture

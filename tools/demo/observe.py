@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
-from types import TracebackType
 
 import httpx
 
 from tools.stack import Stack
+from tools.stack.sampling import BackgroundSampler
 
 SAMPLE_EVERY_S = 0.25
 
@@ -27,39 +26,25 @@ class Watched:
         return self.peak_in_use / self.pool_max if self.pool_max else 0.0
 
 
-class Watcher:
+class Watcher(BackgroundSampler):
     """`with Watcher(stack) as watcher:` samples until the block ends; read `watcher.watched`."""
 
     def __init__(self, stack: Stack) -> None:
+        super().__init__("watcher", SAMPLE_EVERY_S, 2.0)
         self._stack = stack
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="watcher", daemon=True)
-        self._lock = threading.Lock()
         self.watched = Watched()
-
-    def __enter__(self) -> Watcher:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._stop.set()
-        self._thread.join(5)
 
     def breakers(self) -> dict[str, str]:
         with self._lock:
             return dict(self.watched.breakers)
 
-    def _run(self) -> None:
-        with httpx.Client(timeout=2.0) as http:
-            while not self._stop.wait(SAMPLE_EVERY_S):
-                for name in self._stack.replicas:
-                    try:
-                        health = http.get(f"{self._stack.services[name].url}/health").json()
-                    except (httpx.HTTPError, ValueError):
-                        continue
-                    self._record(name, health)
+    def sample(self, http: httpx.Client) -> None:
+        for name in self._stack.replicas:
+            try:
+                health = http.get(f"{self._stack.services[name].url}/health").json()
+            except (httpx.HTTPError, ValueError):
+                continue
+            self._record(name, health)
 
     def _record(self, name: str, health: dict[str, object]) -> None:
         breaker = health.get("breaker")

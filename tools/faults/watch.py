@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass, field
-from types import TracebackType
 
 import httpx
 
 from tools.stack import Stack
+from tools.stack.sampling import BackgroundSampler
 
 SAMPLE_EVERY_S = 0.25
 HEALTH_TIMEOUT_S = 0.5
@@ -32,41 +31,27 @@ class Watched:
         return [s for s in self.samples if s.replica == replica and since <= s.at <= until]
 
 
-class Watcher:
+class Watcher(BackgroundSampler):
     """`with Watcher(stack) as watcher:` samples until the block ends; read `watcher.watched`."""
 
     def __init__(self, stack: Stack) -> None:
+        super().__init__("faults-watcher", SAMPLE_EVERY_S, HEALTH_TIMEOUT_S)
         self._stack = stack
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="faults-watcher", daemon=True)
-        self._lock = threading.Lock()
         self.watched = Watched()
-
-    def __enter__(self) -> Watcher:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._stop.set()
-        self._thread.join(10)
 
     def snapshot(self) -> list[Sample]:
         with self._lock:
             return list(self.watched.samples)
 
-    def _run(self) -> None:
-        with httpx.Client(timeout=HEALTH_TIMEOUT_S) as http:
-            while not self._stop.wait(SAMPLE_EVERY_S):
-                states: dict[str, str] = {}
-                if self._stack.balancer is not None:
-                    try:
-                        states = self._stack.balancer.servers()
-                    except OSError:
-                        states = {}
-                for name in self._stack.replicas:
-                    self._sample(http, name, states.get(name))
+    def sample(self, http: httpx.Client) -> None:
+        states: dict[str, str] = {}
+        if self._stack.balancer is not None:
+            try:
+                states = self._stack.balancer.servers()
+            except OSError:
+                states = {}
+        for name in self._stack.replicas:
+            self._sample(http, name, states.get(name))
 
     def _sample(self, http: httpx.Client, name: str, balancer: str | None) -> None:
         service = self._stack.services.get(name)
