@@ -9,7 +9,6 @@ of their own on the one server.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import sys
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from tools.pg import PostgresServer
 from tools.stack.configs import read_config, value_at
 from tools.stack.process import ServiceProcess
 from tools.stack.stack import GATEWAY_JAR, ORDER_SERVICE_JS, create_database
+from tools.stack.support import service_env
 
 REPO = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -150,11 +150,7 @@ class Processes:
         return found
 
     def _start(self, name: str, argv: list[str], database: str | None = None) -> ServiceProcess:
-        env = dict(os.environ)
-        env.pop("CHECKOUT_CONFIG", None)  # the explicit --config wins anyway; don't leak a caller's choice
-        if database is not None:
-            env["DATABASE_URL"] = self.database_url(database)
-            env["CHECKOUT_DB_THROWAWAY"] = "1"
+        env = service_env(None if database is None else self.database_url(database))
         log_path = self.options.workdir / "logs" / f"{name}.log"
         service = ServiceProcess.start(name, argv, log_path, env=env, cwd=REPO)
         self.services[name] = service

@@ -28,7 +28,14 @@ from tools.pg import PostgresServer, ServerUrl
 from tools.pg.server import free_port
 from tools.stack.balancer import GATEWAYS, ORDER_SERVICES, Balancer, Frontend
 from tools.stack.process import ServiceProcess, StartupError
-from tools.stack.support import create_database, external_postgres, in_parallel, port_bound, replica_names
+from tools.stack.support import (
+    create_database,
+    external_postgres,
+    in_parallel,
+    port_bound,
+    replica_names,
+    service_env,
+)
 
 # Re-exported: tools/perf creates its databases with the stack's helper.
 __all__ = ["GATEWAY_JAR", "ORDER_SERVICE_JS", "Stack", "StackOptions", "create_database"]
@@ -278,12 +285,7 @@ class Stack:
         return ["--config", str(self.options.config_path), "--reload-interval-ms", str(self.options.reload_interval_ms)]
 
     def _start(self, name: str, argv: list[str], database: str | None = None) -> ServiceProcess:
-        env = dict(os.environ)
-        env.pop("CHECKOUT_CONFIG", None)  # the explicit --config wins anyway; don't leak a caller's choice
-        if database is not None:
-            env["DATABASE_URL"] = self.database_url(database)
-            # A database made for this stack alone: the service says so loudly at start.
-            env["CHECKOUT_DB_THROWAWAY"] = "1"
+        env = service_env(None if database is None else self.database_url(database))
         env.update(self.options.extra_env)
         log_path = self.options.workdir / f"{name}.log"
         service = ServiceProcess.start(name, argv, log_path, env=env, cwd=REPO)

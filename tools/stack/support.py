@@ -16,6 +16,17 @@ from tools.stack.process import ServiceProcess
 HOST = "127.0.0.1"
 
 
+def service_env(database_url: str | None) -> dict[str, str]:
+    """A service's environment: ours, less a caller's CHECKOUT_CONFIG (the explicit --config wins anyway),
+    plus its database, which the tools make for this run alone, so the service says so loudly at start."""
+    env = dict(os.environ)
+    env.pop("CHECKOUT_CONFIG", None)
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
+        env["CHECKOUT_DB_THROWAWAY"] = "1"
+    return env
+
+
 def replica_names(service: str, replicas: int) -> list[str]:
     return [service] if replicas == 1 else [f"{service}-{n}" for n in range(1, replicas + 1)]
 
