@@ -9,7 +9,6 @@ of ISO 4217 code → minor-unit digits in all three.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import textwrap
@@ -18,7 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from tools.codegen.model import REPO, Schema
+from tools.codegen.model import REPO, Schema, data_header_lines
 
 LIMITS_PATH = REPO / "config" / "api-limits.json"
 LIMITS_SCHEMA_PATH = REPO / "config" / "api-limits.schema.json"
@@ -33,11 +32,7 @@ _INT_MAX = 2**31 - 1
 def emit(_: Schema, path: Path = LIMITS_PATH, schema_path: Path = LIMITS_SCHEMA_PATH) -> dict[str, str]:
     text = path.read_text(encoding="utf-8")
     limits, descriptions = load_limits(text, json.loads(schema_path.read_text(encoding="utf-8")))
-    header = [
-        "generated from config/api-limits.json — do not edit",
-        "regenerate: nox -s codegen",
-        f"api-limits-sha256: {hashlib.sha256(text.encode('utf-8')).hexdigest()}",
-    ]
+    header = data_header_lines("api-limits", text)
     return {
         PYTHON_FILE: _python(header, limits, descriptions),
         TS_FILE: _typescript(header, limits, descriptions),

@@ -9,7 +9,6 @@ kernel's enums read their traits from) and the two tables of config/SEMANTICS.md
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import textwrap
@@ -18,7 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from tools.codegen.model import REPO, Schema
+from tools.codegen.model import REPO, Schema, data_header_lines
 
 TAXONOMY_PATH = REPO / "config" / "taxonomy.json"
 TAXONOMY_SCHEMA_PATH = REPO / "config" / "taxonomy.schema.json"
@@ -34,11 +33,7 @@ END = "<!-- end {name} -->"
 def emit(_: Schema, path: Path = TAXONOMY_PATH, schema_path: Path = TAXONOMY_SCHEMA_PATH) -> dict[str, str]:
     text = path.read_text(encoding="utf-8")
     table = load_taxonomy(text, json.loads(schema_path.read_text(encoding="utf-8")))
-    header = [
-        "generated from config/taxonomy.json — do not edit",
-        "regenerate: nox -s codegen",
-        f"taxonomy-sha256: {hashlib.sha256(text.encode('utf-8')).hexdigest()}",
-    ]
+    header = data_header_lines("taxonomy", text)
     return {
         PYTHON_FILE: _python(header, table),
         TS_FILE: _typescript(header, table),

@@ -10,14 +10,13 @@ config/METRICS.md between its markers.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from tools.codegen.model import REPO, Schema
+from tools.codegen.model import REPO, Schema, data_header_lines
 
 VOCABULARY_PATH = REPO / "config" / "vocabulary.json"
 VOCABULARY_SCHEMA_PATH = REPO / "config" / "vocabulary.schema.json"
@@ -35,11 +34,7 @@ _BAR = "\\|"
 def emit(_: Schema, path: Path = VOCABULARY_PATH, schema_path: Path = VOCABULARY_SCHEMA_PATH) -> dict[str, str]:
     text = path.read_text(encoding="utf-8")
     vocabulary = load_vocabulary(text, json.loads(schema_path.read_text(encoding="utf-8")))
-    header = [
-        "generated from config/vocabulary.json — do not edit",
-        "regenerate: nox -s codegen",
-        f"vocabulary-sha256: {hashlib.sha256(text.encode('utf-8')).hexdigest()}",
-    ]
+    header = data_header_lines("vocabulary", text)
     constants = _constants(vocabulary)
     return {
         PYTHON_FILE: _python(header, vocabulary, constants),

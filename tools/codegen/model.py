@@ -110,6 +110,16 @@ def header_lines() -> list[str]:
     return [f"generated from {SCHEMA_REL} — do not edit", "regenerate: nox -s codegen"]
 
 
+def data_header_lines(name: str, text: str) -> list[str]:
+    """The header of a file generated from the data file config/<name>.json (whose text is `text`)."""
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return [
+        f"generated from config/{name}.json — do not edit",
+        "regenerate: nox -s codegen",
+        f"{name}-sha256: {digest}",
+    ]
+
+
 def load_schema(path: Path = SCHEMA_PATH) -> Schema:
     text = path.read_text(encoding="utf-8")
     document = json.loads(text)
