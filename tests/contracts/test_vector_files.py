@@ -1,7 +1,7 @@
 """The resilience conformance vectors are well-formed data (tests/contracts/VECTORS.md).
 
 This checks the files, not the kernels: each language's runner executes them. Point it at another
-vector directory with CONFORMANCE_VECTORS_DIR (a folder holding the six topic folders).
+vector directory with CONFORMANCE_VECTORS_DIR (a folder holding the topic folders).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ CONFIG_SCHEMA_PATH = HERE.parents[1] / "config" / "timeout.schema.json"
 SEMANTICS_PATH = HERE.parents[1] / "config" / "SEMANTICS.md"
 DEFAULT_DIR = HERE
 VECTORS_DIR = pathlib.Path(os.environ.get("CONFORMANCE_VECTORS_DIR", str(DEFAULT_DIR))).resolve()
-TOPICS = ("backoff", "breaker", "budget", "deadline", "classification", "call")
+# The topics are the schema's: one list, read by every runner.
+TOPICS: tuple[str, ...] = tuple(json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["properties"]["topic"]["enum"])
 # Issue 3 asks for at least 60 vectors in the repo; another directory only has to be non-empty.
 MIN_VECTORS = 60 if VECTORS_DIR == DEFAULT_DIR else 1
 
@@ -45,11 +46,14 @@ def _schema() -> dict[str, Any]:
 
 def _config_fragment_schema(*keys: str) -> dict[str, Any]:
     """A payment sub-schema of the config schema, so vector settings stay loadable settings."""
-    node: dict[str, Any] = json.loads(CONFIG_SCHEMA_PATH.read_text(encoding="utf-8"))
-    node = node["properties"]["payment"]
+    root: dict[str, Any] = json.loads(CONFIG_SCHEMA_PATH.read_text(encoding="utf-8"))
+    node: dict[str, Any] = root["properties"]["payment"]
     for key in keys:
         node = node["properties"][key]
-    return node
+        if "$ref" in node:
+            node = root["$defs"][node["$ref"].removeprefix("#/$defs/")]
+    # The fragment's own $refs resolve against the config schema's $defs.
+    return {"$defs": root["$defs"], **node}
 
 
 def _name(path: pathlib.Path) -> str:
@@ -109,7 +113,10 @@ def test_settings_are_valid_config_fragments() -> None:
         "breaker": [((), ("circuit_breaker",))],
         "budget": [((), ("retry_budget",))],
         "deadline": [((key,), (key,)) for key in ("timeout_ms", "deadline_ms", "min_deadline_ms", "answer_margin_ms")],
-        "call": [((key,), (key,)) for key in (*call_keys, "retry", "circuit_breaker", "retry_budget")],
+        "call": [((key,), (key,)) for key in (*call_keys, "retry", "circuit_breaker", "retry_budget", "bulkhead")],
+        "bulkhead": [((), ("bulkhead",))],
+        # The whole payment section: the config schema checks the charge's and the lookup's policies.
+        "upstream": [((), ())],
     }
     errors = []
     for path, vector in _vectors():

@@ -104,6 +104,11 @@ ANSWER_MARGIN = Ref("/payment/answer_margin_ms")
 RETENTION = Ref("/gateway/idempotency/retention_ms")
 LEASE = Ref("/gateway/idempotency/lease_ms")
 DB_MAX = Ref("/fleet/database_max_connections")
+LOOKUP_TIMEOUT = Ref("/payment/lookup/timeout_ms")
+LOOKUP_P99 = Ref("/payment/lookup/provider_expected_p99_ms")
+LOOKUP_BASE = Ref("/payment/lookup/retry/base_delay_ms")
+LOOKUP_JITTER = Ref("/payment/lookup/retry/jitter_ms")
+LOOKUP_MAX_DELAY = Ref("/payment/lookup/retry/max_delay_ms")
 SINGLE_ATTEMPT = Cmp(ATTEMPTS, "==", Const(1))
 DAY_MS = 86_400_000
 # Every connection the fleet can open at once, plus the ones kept free of every pool.
@@ -278,5 +283,40 @@ RULES: tuple[Rule, ...] = (
         "gateway idempotency retention_ms is {/gateway/idempotency/retention_ms} ms, less than 24 h: a client "
         "retrying a payment after that with the same Idempotency-Key is charged again; "
         "expected retention_ms >= 86400000 (the IETF Idempotency-Key draft suggests 24 h)",
+    ),
+    # The lookup's policy (SEMANTICS §11) obeys the charge's rules that need no worst case of its own.
+    Rule(
+        "lookup-timeout-covers-p99",
+        "error",
+        LOOKUP_TIMEOUT.pointer,
+        Cmp(LOOKUP_TIMEOUT, ">=", LOOKUP_P99),
+        "payment lookup timeout_ms is {/payment/lookup/timeout_ms} ms, below the lookup's expected p99 latency "
+        "of {/payment/lookup/provider_expected_p99_ms} ms, so reconciliation would time out on healthy lookups; "
+        "expected timeout_ms >= provider_expected_p99_ms",
+    ),
+    Rule(
+        "lookup-deadline-floor-leaves-an-attempt",
+        "error",
+        LOOKUP_TIMEOUT.pointer,
+        Cmp(Sum((MIN_DEADLINE, ANSWER_MARGIN)), "<=", LOOKUP_TIMEOUT),
+        "payment min_deadline_ms {/payment/min_deadline_ms} ms + answer_margin_ms {/payment/answer_margin_ms} ms "
+        "is more than lookup timeout_ms {/payment/lookup/timeout_ms} ms: no lookup attempt could send an "
+        "X-Deadline-Ms the next hop accepts; expected min_deadline_ms + answer_margin_ms <= lookup timeout_ms",
+    ),
+    Rule(
+        "lookup-retry-jitter-within-base",
+        "error",
+        LOOKUP_JITTER.pointer,
+        Cmp(LOOKUP_JITTER, "<=", LOOKUP_BASE),
+        "lookup retry jitter_ms is {/payment/lookup/retry/jitter_ms} ms, larger than base_delay_ms "
+        "{/payment/lookup/retry/base_delay_ms} ms; expected jitter_ms <= base_delay_ms",
+    ),
+    Rule(
+        "lookup-retry-max-delay-covers-base",
+        "error",
+        LOOKUP_MAX_DELAY.pointer,
+        Cmp(LOOKUP_MAX_DELAY, ">=", LOOKUP_BASE),
+        "lookup retry max_delay_ms is {/payment/lookup/retry/max_delay_ms} ms, below base_delay_ms "
+        "{/payment/lookup/retry/base_delay_ms} ms; expected max_delay_ms >= base_delay_ms",
     ),
 )

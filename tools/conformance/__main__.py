@@ -1,6 +1,6 @@
 """`python -m tools.conformance [DIR…] [--languages python,node,java]`: every case, every language, one matrix.
 
-Each file found below the directories (default: tests/contracts/config and the six kernel vector
+Each file found below the directories (default: tests/contracts/config and the kernel vector
 topic folders, i.e. every case under tests/contracts) goes to the suite that claims its shape:
 config cases (`document`/`document_text`) to the validator CLIs, kernel vectors (`topic`) to the
 vector CLIs. A file no suite claims is an error, never a silent skip. Exit status 1 on any

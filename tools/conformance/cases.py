@@ -14,8 +14,9 @@ from jsonschema import Draft202012Validator
 REPO = Path(__file__).resolve().parents[2]
 CONTRACTS_DIR = REPO / "tests" / "contracts"
 CONFIG_CASES_DIR = CONTRACTS_DIR / "config"
-# The kernel vector topics of tests/contracts/VECTORS.md, one folder each.
-TOPICS = ("backoff", "breaker", "budget", "deadline", "classification", "call")
+VECTOR_SCHEMA = CONTRACTS_DIR / "vector.schema.json"
+# The kernel vector topics, one folder each: the schema's list, the one every runner reads.
+TOPICS: tuple[str, ...] = tuple(json.loads(VECTOR_SCHEMA.read_text(encoding="utf-8"))["properties"]["topic"]["enum"])
 DEFAULT_DIRS = (CONFIG_CASES_DIR, *(CONTRACTS_DIR / topic for topic in TOPICS))
 
 

@@ -34,6 +34,27 @@ BASE: dict[str, Any] = {
             "half_open_max_calls": 3,
         },
         "retry_budget": {"max_tokens": 10, "token_ratio": 0.1},
+        "bulkhead": {"max_concurrent": 200},
+        "lookup": {
+            "timeout_ms": 5000,
+            "deadline_ms": 20000,
+            "provider_expected_p99_ms": 2000,
+            "retry": {
+                "max_attempts": 3,
+                "base_delay_ms": 500,
+                "backoff_multiplier": 2,
+                "jitter_ms": 250,
+                "max_delay_ms": 2000,
+            },
+            "circuit_breaker": {
+                "enabled": True,
+                "failure_threshold": 5,
+                "recovery_timeout_ms": 30000,
+                "half_open_max_calls": 3,
+            },
+            "retry_budget": {"max_tokens": 10, "token_ratio": 0.1},
+            "bulkhead": {"max_concurrent": 20},
+        },
     },
     "database": {
         "pool": {"max_connections": 50, "acquire_timeout_ms": 15000, "idle_timeout_ms": 30000},
@@ -84,6 +105,28 @@ MINIMAL: dict[str, Any] = {
             "half_open_max_calls": 1,
         },
         "retry_budget": {"max_tokens": 1, "token_ratio": 0.001},
+        "bulkhead": {"max_concurrent": 1},
+        # The lookup's least: its timeout 3 = floor 2 + margin 1 (lint lookup-deadline-floor-leaves-an-attempt).
+        "lookup": {
+            "timeout_ms": 3,
+            "deadline_ms": 1,
+            "provider_expected_p99_ms": 1,
+            "retry": {
+                "max_attempts": 1,
+                "base_delay_ms": 1,
+                "backoff_multiplier": 1,
+                "jitter_ms": 0,
+                "max_delay_ms": 1,
+            },
+            "circuit_breaker": {
+                "enabled": True,
+                "failure_threshold": 1,
+                "recovery_timeout_ms": 1,
+                "half_open_max_calls": 1,
+            },
+            "retry_budget": {"max_tokens": 1, "token_ratio": 0.001},
+            "bulkhead": {"max_concurrent": 1},
+        },
     },
     "database": {
         "pool": {"max_connections": 1, "acquire_timeout_ms": 1, "idle_timeout_ms": 1},
@@ -134,6 +177,7 @@ DB_MAX = f"{FLEET}/database_max_connections"
 MON = "/monitoring"
 LEGACY_HOLD = "/order_service/legacy_hold_connection_during_payment"
 LEGACY_RETRY = "/order_service/legacy_retry_timeout_as_new_payment"
+LOOKUP = "/payment/lookup"
 
 
 @dataclass(frozen=True)
@@ -183,14 +227,17 @@ def text_case(id: str, description: str, text: str, *errors: str) -> Case:
 
 
 def base_text(old: str, new: str) -> str:
+    """BASE's text with the first `old` replaced: the charge's fields come before the lookup's same names."""
     text = json.dumps(BASE, indent=2)
-    assert text.count(old) == 1, old
-    return text.replace(old, new)
+    assert old in text, old
+    return text.replace(old, new, 1)
 
 
-def bounds(pointer: str, low: Any, high: Any, what: str) -> list[Case]:
-    """The values just past each bound of a setting are refused by the schema alone."""
-    name = "-".join(pointer.split("/")[-2:]).replace("_", "-")
+def bounds(pointer: str, low: Any, high: Any, what: str, prefix: str = "") -> list[Case]:
+    """The values just past each bound of a setting are refused by the schema alone.
+
+    `prefix` tells apart the lookup's fields from the charge's of the same name (`lookup-retry-…`)."""
+    name = prefix + "-".join(pointer.split("/")[-2:]).replace("_", "-")
     return [
         invalid(f"{name}-below-minimum", f"{what} of {json.dumps(low)} is below its minimum", {pointer: low}, pointer),
         invalid(

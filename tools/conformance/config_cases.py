@@ -14,13 +14,14 @@ from pathlib import Path
 from tools.conformance.cases import CONFIG_CASES_DIR
 from tools.conformance.config_case_kit import BASE, DROP, MINIMAL, PRE_INCIDENT, Case, changed
 from tools.conformance.config_cases_lint import LINT_CASES
+from tools.conformance.config_cases_policies import POLICY_CASES
 from tools.conformance.config_cases_schema import SCHEMA_CASES
 from tools.conformance.config_cases_shape import SHAPE_CASES
 
 # Re-exported: tests build documents with these (`changed({...})` is BASE with JSON Pointers set).
 __all__ = ["BASE", "CASES", "DROP", "MINIMAL", "PRE_INCIDENT", "Case", "changed", "main", "render"]
 
-CASES: list[Case] = [*SCHEMA_CASES, *SHAPE_CASES, *LINT_CASES]
+CASES: list[Case] = [*SCHEMA_CASES, *SHAPE_CASES, *LINT_CASES, *POLICY_CASES]
 
 
 def render() -> dict[str, str]:

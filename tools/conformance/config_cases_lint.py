@@ -11,6 +11,7 @@ from tools.conformance.config_case_kit import (
     LEASE,
     LEGACY_HOLD,
     LEGACY_RETRY,
+    LOOKUP,
     MON,
     POOL,
     PRE_INCIDENT,
@@ -135,14 +136,14 @@ LINT_CASES: list[Case] = [
     ),
     invalid(
         "lint-deadline-floor-plus-margin-above-timeout",
-        "floor 19501 + margin 500 = 20001 ms is more than the 20000 ms timeout",
-        {"/payment/min_deadline_ms": 19501},
+        "floor 19501 + margin 500 = 20001 ms is more than the 20000 ms timeout (the lookup's is raised to 30000)",
+        {"/payment/min_deadline_ms": 19501, f"{LOOKUP}/timeout_ms": 30000},
         "/payment/min_deadline_ms",
     ),
     valid(
         "lint-deadline-floor-plus-margin-equals-timeout",
-        "floor 19500 + margin 500 = the 20000 ms timeout loads",
-        {"/payment/min_deadline_ms": 19500},
+        "floor 19500 + margin 500 = the 20000 ms timeout loads (the lookup's is raised to 30000)",
+        {"/payment/min_deadline_ms": 19500, f"{LOOKUP}/timeout_ms": 30000},
     ),
     invalid(
         "lint-answer-margin-equals-floor",

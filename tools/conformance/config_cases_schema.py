@@ -162,6 +162,7 @@ SCHEMA_CASES: list[Case] = [
             "/payment/deadline_ms": 3600000,
             "/payment/min_deadline_ms": 599999,
             "/payment/answer_margin_ms": 1,
+            "/payment/lookup/timeout_ms": 600000,
             LEASE: 3600001,
         },
     ),

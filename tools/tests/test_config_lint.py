@@ -18,6 +18,7 @@ from tools.conformance.config_cases import changed
 DB_MAX = "/fleet/database_max_connections"
 LEASE = "/gateway/idempotency/lease_ms"
 RETENTION = "/gateway/idempotency/retention_ms"
+LOOKUP = "/payment/lookup"
 
 # rule id: (changes that break it, changes that put it exactly at its bound)
 BOUNDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
@@ -53,7 +54,10 @@ BOUNDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     # 50 x 2 + 10 x 2 + 10 = 130 connections
     "fleet-connections-fit": ({DB_MAX: 129}, {DB_MAX: 130}),
     # floor 1000 + margin 500 against the 20000 ms timeout
-    "deadline-floor-leaves-an-attempt": ({"/payment/min_deadline_ms": 19501}, {"/payment/min_deadline_ms": 19500}),
+    "deadline-floor-leaves-an-attempt": (
+        {"/payment/min_deadline_ms": 19501, LOOKUP + "/timeout_ms": 30000},
+        {"/payment/min_deadline_ms": 19500, LOOKUP + "/timeout_ms": 30000},
+    ),
     "answer-margin-below-deadline-floor": ({"/payment/answer_margin_ms": 1000}, {"/payment/answer_margin_ms": 999}),
     "idempotency-lease-outlives-deadline": ({LEASE: 70000}, {LEASE: 70001}),
     "idempotency-retention-covers-lease": (
@@ -61,6 +65,17 @@ BOUNDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {LEASE: 86400000, RETENTION: 86400000},
     ),
     "idempotency-retention-covers-a-day": ({RETENTION: 86399999}, {RETENTION: 86400000}),
+    # the lookup's policy: 5000 ms timeout, p99 2000, retry base 500 jitter 250 max 2000
+    "lookup-timeout-covers-p99": ({LOOKUP + "/timeout_ms": 1999}, {LOOKUP + "/timeout_ms": 2000}),
+    "lookup-deadline-floor-leaves-an-attempt": (
+        {LOOKUP + "/timeout_ms": 1499, LOOKUP + "/provider_expected_p99_ms": 1000},
+        {LOOKUP + "/timeout_ms": 1500, LOOKUP + "/provider_expected_p99_ms": 1000},
+    ),
+    "lookup-retry-jitter-within-base": ({LOOKUP + "/retry/jitter_ms": 501}, {LOOKUP + "/retry/jitter_ms": 500}),
+    "lookup-retry-max-delay-covers-base": (
+        {LOOKUP + "/retry/max_delay_ms": 499},
+        {LOOKUP + "/retry/max_delay_ms": 500},
+    ),
 }
 # A rule that cannot break alone: a retention below a lease of at most one day is also below a day.
 ALSO_FIRES = {"idempotency-retention-covers-lease": ("idempotency-retention-covers-a-day",)}
@@ -146,7 +161,7 @@ def test_fleet_message_names_every_number_and_the_sum() -> None:
 
 
 def test_deadline_floor_message_shows_the_sum() -> None:
-    (finding,) = lint_config(settings({"/payment/min_deadline_ms": 19600}))
+    (finding,) = lint_config(settings({"/payment/min_deadline_ms": 19600, LOOKUP + "/timeout_ms": 30000}))
     assert "is 20100 ms, more than timeout_ms 20000 ms" in finding.message
 
 

@@ -9,6 +9,10 @@ from tools.codegen.monitoring.config import Monitored
 from tools.codegen.monitoring.yaml_text import MINUTE_MS, duration, number, percent
 
 # Repo-relative: the repo has no canonical web address yet; an Alertmanager template can prefix one.
+# Who calls whom, in an alert's text: every upstream series carries its operation (SEMANTICS §11).
+CALLER_TO = "{{ $labels.service }} → {{ $labels.upstream }} ({{ $labels.operation }})"
+CALLER_OF = "{{ $labels.service }} to {{ $labels.upstream }} ({{ $labels.operation }})"
+CALLER_MADE = "{{ $labels.service }} made to {{ $labels.upstream }} ({{ $labels.operation }})"
 RUNBOOK = "docs/RUNBOOK.md"
 
 # Every rate and ratio looks at five minutes: long enough to hold several scrapes, short enough to page early.
@@ -90,15 +94,14 @@ def alerts(config: Monitored, scale: float = 1) -> list[Alert]:
         Alert(
             "CheckoutPaymentTimeoutRateHigh",
             "critical",
-            "sum by (service, upstream) "
+            "sum by (service, upstream, operation) "
             f'(increase(checkout_upstream_attempts_total{{result=~"TIMEOUT|DEADLINE_EXCEEDED"}}[{window}]))\n'
-            f"  / sum by (service, upstream) (increase(checkout_upstream_attempts_total[{window}]))\n"
+            f"  / sum by (service, upstream, operation) (increase(checkout_upstream_attempts_total[{window}]))\n"
             f"> {number(config.timeout_rate)}",
             scaled(RATE_FOR_MS, scale),
-            f"{{{{ $labels.service }}}} → {{{{ $labels.upstream }}}}: "
-            f"more than {percent(config.timeout_rate)} of payment calls time out",
+            f"{CALLER_TO}: more than {percent(config.timeout_rate)} of payment calls time out",
             f"More than monitoring.payment_timeout_rate_threshold = {number(config.timeout_rate)} of the "
-            f"attempts {{{{ $labels.service }}}} made to {{{{ $labels.upstream }}}} in the last {window} got no "
+            f"attempts {CALLER_MADE} in the last {window} got no "
             f"answer in time (TIMEOUT, or DEADLINE_EXCEEDED when the deadline cut the attempt) ({source}). "
             f"Their outcome is unknown until reconciled. payment.timeout_ms = {config.timeout_ms}.",
         ),
@@ -119,9 +122,8 @@ def alerts(config: Monitored, scale: float = 1) -> list[Alert]:
             'min without (state) (checkout_breaker_state{state="closed"}) == 0\n'
             f"and on (service) sum by (service) (rate(checkout_requests_total[{window}])) > 0",
             breaker_for,
-            f"{{{{ $labels.service }}}} → {{{{ $labels.upstream }}}}: breaker has not closed "
-            f"for {duration(breaker_for)}",
-            f"The breaker of {{{{ $labels.service }}}} to {{{{ $labels.upstream }}}} has been open or half-open "
+            f"{CALLER_TO}: breaker has not closed for {duration(breaker_for)}",
+            f"The breaker of {CALLER_OF} has been open or half-open "
             f"for longer than payment.circuit_breaker.recovery_timeout_ms = {config.recovery_timeout_ms} plus "
             f"one attempt (payment.timeout_ms = {config.timeout_ms}) while requests arrive: its trial calls "
             f"keep failing ({source}). Callers get CIRCUIT_OPEN or HALF_OPEN_LIMIT.",
@@ -129,13 +131,12 @@ def alerts(config: Monitored, scale: float = 1) -> list[Alert]:
         Alert(
             "CheckoutBreakerFlapping",
             "warning",
-            "sum by (service, upstream) "
+            "sum by (service, upstream, operation) "
             f'(increase(checkout_breaker_transitions_total{{to="open"}}[{flap_window}]))\n'
             f">= {FLAP_OPENS}",
             0,
-            f"{{{{ $labels.service }}}} → {{{{ $labels.upstream }}}}: breaker opened {FLAP_OPENS} times or more "
-            f"in {flap_window}",
-            f"The breaker of {{{{ $labels.service }}}} to {{{{ $labels.upstream }}}} opened at least {FLAP_OPENS} "
+            f"{CALLER_TO}: breaker opened {FLAP_OPENS} times or more in {flap_window}",
+            f"The breaker of {CALLER_OF} opened at least {FLAP_OPENS} "
             f"times in {flap_window}: the upstream fails on and off, or its half-open "
             f"trials keep failing ({source}).",
         ),
@@ -144,8 +145,8 @@ def alerts(config: Monitored, scale: float = 1) -> list[Alert]:
             "warning",
             "checkout_retry_budget_tokens * 2 <= checkout_retry_budget_max_tokens",
             scaled(BUDGET_FOR_MS, scale),
-            "{{ $labels.service }} → {{ $labels.upstream }}: retry budget exhausted",
-            f"The retry budget of {{{{ $labels.service }}}} to {{{{ $labels.upstream }}}} is at half or below "
+            f"{CALLER_TO}: retry budget exhausted",
+            f"The retry budget of {CALLER_OF} is at half or below "
             f"(payment.retry_budget.max_tokens = {config.max_tokens}): retries are refused with "
             f"RETRY_BUDGET_EXHAUSTED until successes refill it ({source}).",
         ),

@@ -18,8 +18,8 @@ DASHBOARD_PATH = "config/monitoring/grafana-dashboard.json"
 def _panels(config: Monitored) -> list[dict[str, Any]]:
     w = duration(RATE_WINDOW_MS)
     ratio = f"sum by (service) (rate(checkout_requests_total[{w}]))"
-    attempts = f"sum by (service, upstream) (rate(checkout_upstream_attempts_total[{w}]))"
-    latency = f"sum by (le, service, upstream) (rate(checkout_upstream_latency_seconds_bucket[{w}]))"
+    attempts = f"sum by (service, upstream, operation) (rate(checkout_upstream_attempts_total[{w}]))"
+    latency = f"sum by (le, service, upstream, operation) (rate(checkout_upstream_latency_seconds_bucket[{w}]))"
     flap_window = duration(flap_window_ms(config))
     return [
         row("Errors and payment timeouts"),
@@ -47,10 +47,10 @@ def _panels(config: Monitored) -> list[dict[str, Any]]:
             f"monitoring.payment_timeout_rate_threshold = {number(config.timeout_rate)}.",
             [
                 (
-                    "sum by (service, upstream) "
+                    "sum by (service, upstream, operation) "
                     f'(rate(checkout_upstream_attempts_total{{result=~"TIMEOUT|DEADLINE_EXCEEDED"}}[{w}]))\n'
                     f"  / {attempts}",
-                    "{{service}} → {{upstream}}",
+                    "{{service}} → {{upstream}} {{operation}}",
                 )
             ],
             "percentunit",
@@ -61,7 +61,10 @@ def _panels(config: Monitored) -> list[dict[str, Any]]:
             f"Upstream attempt latency; lines: payment.provider_expected_p99_ms = {config.provider_p99_ms} "
             f"and payment.timeout_ms = {config.timeout_ms}.",
             [
-                (f"histogram_quantile({q}, {latency})", f"p{round(q * 100)} {{{{service}}}} → {{{{upstream}}}}")
+                (
+                    f"histogram_quantile({q}, {latency})",
+                    f"p{round(q * 100)} {{{{service}}}} → {{{{upstream}}}} {{{{operation}}}}",
+                )
                 for q in (0.5, 0.95, 0.99)
             ],
             "s",
@@ -97,9 +100,9 @@ def _panels(config: Monitored) -> list[dict[str, Any]]:
             f"Transitions to open in the flap window; line: the flapping alert's {FLAP_OPENS} opens.",
             [
                 (
-                    "sum by (service, upstream) "
+                    "sum by (service, upstream, operation) "
                     f'(increase(checkout_breaker_transitions_total{{to="open"}}[{flap_window}]))',
-                    "{{service}} → {{upstream}}",
+                    "{{service}} → {{upstream}} {{operation}}",
                 )
             ],
             "short",
@@ -108,7 +111,12 @@ def _panels(config: Monitored) -> list[dict[str, Any]]:
         timeseries(
             "Retries",
             "Retries scheduled per second (backoff sleeps begun).",
-            [(f"sum by (service, upstream) (rate(checkout_retries_total[{w}]))", "{{service}} → {{upstream}}")],
+            [
+                (
+                    f"sum by (service, upstream, operation) (rate(checkout_retries_total[{w}]))",
+                    "{{service}} → {{upstream}} {{operation}}",
+                )
+            ],
             "ops",
         ),
         timeseries(
@@ -116,8 +124,8 @@ def _panels(config: Monitored) -> list[dict[str, Any]]:
             f"Tokens left; retries are refused at half of payment.retry_budget.max_tokens = {config.max_tokens} "
             "(line).",
             [
-                ("checkout_retry_budget_tokens", "{{service}} → {{upstream}}"),
-                ("checkout_retry_budget_max_tokens", "{{service}} → {{upstream}} max"),
+                ("checkout_retry_budget_tokens", "{{service}} → {{upstream}} {{operation}}"),
+                ("checkout_retry_budget_max_tokens", "{{service}} → {{upstream}} {{operation}} max"),
             ],
             "short",
             (("red", config.max_tokens / 2),),

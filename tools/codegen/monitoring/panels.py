@@ -68,9 +68,9 @@ def breaker_states() -> dict[str, Any]:
             {
                 "refId": "A",
                 "datasource": DATASOURCE,
-                "expr": 'max by (service, upstream) (checkout_breaker_state{state="half_open"})\n'
-                '  + 2 * max by (service, upstream) (checkout_breaker_state{state="open"})',
-                "legendFormat": "{{service}} → {{upstream}}",
+                "expr": 'max by (service, upstream, operation) (checkout_breaker_state{state="half_open"})\n'
+                '  + 2 * max by (service, upstream, operation) (checkout_breaker_state{state="open"})',
+                "legendFormat": "{{service}} → {{upstream}} {{operation}}",
             }
         ],
     }

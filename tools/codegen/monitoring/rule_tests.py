@@ -57,9 +57,9 @@ def _timeout_rate_test(alert: Alert, threshold: float) -> dict[str, Any]:
         # The case above the threshold gets its one extra bad attempt as DEADLINE_EXCEEDED: it counts too.
         timeouts, cut = (bad - 1, 1) if case == "above" else (bad, 0)
         for result, count in (("TIMEOUT", timeouts), ("DEADLINE_EXCEEDED", cut), ("success", total - bad)):
-            labels = {"service": service, "upstream": upstream, "result": result}
+            labels = {"service": service, "upstream": upstream, "operation": "charge", "result": result}
             series.append(input_series("checkout_upstream_attempts_total", labels, counter(count)))
-    firing = [{"service": "gateway", "upstream": "provider"}] if threshold < 1 else []
+    firing = [{"service": "gateway", "upstream": "provider", "operation": "charge"}] if threshold < 1 else []
     return {
         "name": f"{alert.name}: TIMEOUT and DEADLINE_EXCEEDED attempts count; fires just above {number(threshold)}",
         "interval": duration(SERIES_MS),
@@ -106,9 +106,9 @@ def _breaker_open_test(alert: Alert, step_ms: int) -> dict[str, Any]:
         ),
     ]
     for service, upstream in (("gateway", "provider"), ("order-service", "gateway")):
-        labels = {"service": service, "upstream": upstream, "state": "closed"}
+        labels = {"service": service, "upstream": upstream, "operation": "charge", "state": "closed"}
         series.append(input_series("checkout_breaker_state", labels, expanding(closed)))
-    firing = [{"service": "gateway", "upstream": "provider"}]
+    firing = [{"service": "gateway", "upstream": "provider", "operation": "charge"}]
     return {
         "name": f"{alert.name}: fires {duration(alert.for_ms)} after the breaker left closed, not a step before; "
         "never without requests",
@@ -137,7 +137,9 @@ def _flap_test(alert: Alert, window_ms: int) -> dict[str, Any]:
 
     series = [
         input_series(
-            "checkout_breaker_transitions_total", {"service": s, "upstream": u, "from": f, "to": "open"}, opens(n)
+            "checkout_breaker_transitions_total",
+            {"service": s, "upstream": u, "operation": "charge", "from": f, "to": "open"},
+            opens(n),
         )
         for s, u, f, n in (
             ("gateway", "provider", "closed", 1),
@@ -146,13 +148,19 @@ def _flap_test(alert: Alert, window_ms: int) -> dict[str, Any]:
         )
     ]
     # Transitions to other states do not count, however many.
-    to_half_open = {"service": "order-service", "upstream": "gateway", "from": "open", "to": "half_open"}
+    to_half_open = {
+        "service": "order-service",
+        "upstream": "gateway",
+        "operation": "charge",
+        "from": "open",
+        "to": "half_open",
+    }
     series.append(input_series("checkout_breaker_transitions_total", to_half_open, opens(FLAP_OPENS * 2)))
     return {
         "name": f"{alert.name}: fires at {FLAP_OPENS} opens in {duration(window_ms)}, silent at {FLAP_OPENS - 1}",
         "interval": duration(SERIES_MS),
         "input_series": series,
-        "alert_rule_test": [check(alert, end, [{"service": "gateway", "upstream": "provider"}])],
+        "alert_rule_test": [check(alert, end, [{"service": "gateway", "upstream": "provider", "operation": "charge"}])],
     }
 
 
@@ -164,14 +172,16 @@ def _budget_test(alert: Alert, max_tokens: int) -> dict[str, Any]:
         ("gateway", "provider", max_tokens / 2),
         ("order-service", "gateway", (max_tokens * 500 + 1) / 1000),
     ):
-        labels = {"service": service, "upstream": upstream}
+        labels = {"service": service, "upstream": upstream, "operation": "charge"}
         series.append(input_series("checkout_retry_budget_tokens", labels, f"{number(tokens)}x{steps}"))
         series.append(input_series("checkout_retry_budget_max_tokens", labels, f"{max_tokens}x{steps}"))
     return {
         "name": f"{alert.name}: fires at half of {max_tokens} tokens, silent one milli-token above",
         "interval": duration(SERIES_MS),
         "input_series": series,
-        "alert_rule_test": [check(alert, TEST_END_MS, [{"service": "gateway", "upstream": "provider"}])],
+        "alert_rule_test": [
+            check(alert, TEST_END_MS, [{"service": "gateway", "upstream": "provider", "operation": "charge"}])
+        ],
     }
 
 
