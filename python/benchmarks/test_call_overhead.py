@@ -1,8 +1,9 @@
 """Per-call overhead of the resilience kernel on the success path (pytest-benchmark; not a timed test).
 
-A no-op operation that always succeeds, called bare, through the kernel's `ResilientCall` (breaker,
-budget, deadline and the tenacity-driven loop), through the kernel's bookkeeping alone (no loop),
-and through what a user would otherwise pick: tenacity's `@retry` around pybreaker's breaker.
+A no-op operation that always succeeds, called bare, through the kernel's `ResilientCall` (deadline,
+bulkhead, breaker, budget and the loop, which enters tenacity only for a retry), through the kernel's
+bookkeeping alone (no loop), and through what a user would otherwise pick: tenacity's `@retry` around
+pybreaker's breaker.
 Run with `nox -s bench` (or the pytest command in its docstring); never part of `nox -s python`.
 """
 
@@ -18,11 +19,17 @@ import pybreaker
 import pytest
 import tenacity
 
-from checkout_payments.generated.timeout_config import CircuitBreakerSettings, RetryBudgetSettings, RetrySettings
+from checkout_payments.generated.timeout_config import (
+    BulkheadSettings,
+    CircuitBreakerSettings,
+    RetryBudgetSettings,
+    RetrySettings,
+)
 from checkout_payments.resilience import (
     AsyncResilientCall,
-    Attempt,
+    AttemptContext,
     AttemptVerdict,
+    Bulkhead,
     CircuitBreaker,
     Outcome,
     ResilientCall,
@@ -34,6 +41,7 @@ from checkout_payments.resilience import (
 RETRY = RetrySettings(max_attempts=3, base_delay_ms=2000, backoff_multiplier=2.0, jitter_ms=500, max_delay_ms=8000)
 BREAKER = CircuitBreakerSettings(enabled=True, failure_threshold=5, recovery_timeout_ms=60000, half_open_max_calls=3)
 BUDGET = RetryBudgetSettings(max_tokens=10, token_ratio=0.1)
+BULKHEAD = BulkheadSettings(max_concurrent=200)
 SUCCESS = AttemptVerdict()
 GROUP = "success path, one no-op call"
 
@@ -56,11 +64,11 @@ class AlwaysSuccess:
         return None
 
 
-def noop(_: Attempt | None = None) -> int:
+def noop(_: AttemptContext | None = None) -> int:
     return 1
 
 
-async def noop_async(_: Attempt | None = None) -> int:
+async def noop_async(_: AttemptContext | None = None) -> int:
     return 1
 
 
@@ -74,9 +82,10 @@ def kernel_loop() -> ResilientCall[int]:
         Role.ORIGIN,
         CircuitBreaker(BREAKER),
         RetryBudget(BUDGET),
+        Bulkhead(BULKHEAD),
         AlwaysSuccess(),
         clock=ticking_clock(),
-        rand=lambda: 0.5,
+        random=lambda: 0.5,
         sleep=lambda ms: None,
     )
 
@@ -96,14 +105,18 @@ def test_kernel_resilient_call(benchmark: Any) -> None:
 
 @pytest.mark.benchmark(group=GROUP)
 def test_kernel_bookkeeping_without_the_loop(benchmark: Any) -> None:
-    """Steps 1–3 by hand: what the kernel itself costs, without tenacity."""
+    """Steps 1–4 by hand: what the kernel itself costs, without a loop."""
     clock, breaker, budget = ticking_clock(), CircuitBreaker(BREAKER), RetryBudget(BUDGET)
+    bulkhead = Bulkhead(BULKHEAD)
 
     def once() -> int:
         now = clock()
         timeout = attempt_timeout_ms(now, now + 70000, 20000)
+        slot = bulkhead.try_acquire()
+        assert slot is not None
         permit = breaker.allow(now)
-        value = noop(Attempt(1, timeout))
+        value = noop(AttemptContext(1, timeout, timeout - 500))
+        slot.release()
         permit.record(Outcome.SUCCESS, clock())
         budget.record(Outcome.SUCCESS)
         return value
@@ -147,9 +160,10 @@ def test_async_kernel_resilient_call(benchmark: Any) -> None:
         Role.RELAY,
         CircuitBreaker(BREAKER),
         RetryBudget(BUDGET),
+        Bulkhead(BULKHEAD),
         AlwaysSuccess(),
         clock=ticking_clock(),
-        rand=lambda: 0.5,
+        random=lambda: 0.5,
         sleep=no_sleep,
     )
     runner = asyncio.Runner()

@@ -21,7 +21,8 @@ from checkout_payments.client import (
 from checkout_payments.config import LoadedConfig
 from checkout_payments.resilience import BreakerState
 
-CLIENT = {"service": "payment-client", "upstream": "gateway"}
+CLIENT = {"service": "payment-client", "upstream": "gateway", "operation": "charge"}
+LOOKUP = {**CLIENT, "operation": "lookup"}
 # A token with a card number inside it, and a card number the gateway echoes back in an error.
 TOKEN = "tok_4111111111111111"
 CARD = "5500 0000 0000 0004"
@@ -82,6 +83,11 @@ def test_prometheus_metrics_use_the_shared_names_and_labels(
     assert sample("checkout_breaker_transitions_total", **CLIENT, **{"from": "closed", "to": "open"}) == 1
     assert sample("checkout_retry_budget_tokens", **CLIENT) == client.stats.budget_tokens
     assert sample("checkout_retry_budget_max_tokens", **CLIENT) == 10
+    assert sample("checkout_bulkhead_in_flight", **CLIENT) == 0
+    # Payments touched only the charge's series: the lookup's breaker and budget are its own.
+    assert sample("checkout_breaker_state", **LOOKUP, state="closed") == 1
+    assert sample("checkout_retry_budget_tokens", **LOOKUP) == 10
+    assert sample("checkout_upstream_latency_seconds_count", **LOOKUP) == 0
     info = {"service": "payment-client", "version": config.settings.version, "fingerprint": config.fingerprint}
     assert sample("checkout_config_info", **info) == 1
     assert sample("checkout_inflight_requests", service="payment-client") == 0

@@ -3,11 +3,20 @@ same key is safe, and its SQS record comes back so the redelivery — same order
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from gateway_fake import FakeGateway, Step, error_body
 from lambda_support import WallClockContext, body_of, failed_ids, payment, rest_event, sqs_event, sqs_record
+from short_config import short_config_file
 
+from checkout_payments import payment_handler
+from checkout_payments.client.errors import payment_error
+from checkout_payments.config.loader import ENV_VAR
+from checkout_payments.lambda_.responses import outcome_response
+from checkout_payments.lambda_.runtime import GATEWAY_URL_ENV
 from checkout_payments.payment_handler import handler
+from checkout_payments.resilience import ErrorClass
 
 # The gateway's answers when its breaker is open or it sheds load: `failed`, nothing charged, no relay retry.
 GATEWAY_BREAKER_OPEN = Step(
@@ -103,3 +112,43 @@ def test_an_invocation_too_short_for_the_gateways_deadline_floor_answers_503_not
     assert (response["statusCode"], body["status"], body["error"]["class"]) == (503, "failed", "DEADLINE_EXCEEDED")
     assert "had no time left" in body["error"]["message"]
     assert lambda_env.keys_posted() == ["payment-order-warm-up"]
+
+
+def test_an_sqs_record_refused_by_a_full_bulkhead_is_redelivered_and_pays_with_the_same_key(
+    gateway: FakeGateway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(GATEWAY_URL_ENV, gateway.url)
+    monkeypatch.setenv(ENV_VAR, str(short_config_file(tmp_path, {"payment/bulkhead/max_concurrent": 1})))
+    payment_handler.close_runtime()
+    gateway.script_post_for("payment-o-slow", Step(delay_ms=200))
+    # A standard queue's records run concurrently: the first holds the charges' only slot.
+    event = sqs_event(
+        sqs_record("m-slow", payment(order_id="o-slow")), sqs_record("m-full", payment(order_id="o-full"))
+    )
+    try:
+        first_delivery = handler(event, WallClockContext(5000))
+        redelivery = handler(sqs_event(event["Records"][1]), WallClockContext(5000))
+    finally:
+        payment_handler.close_runtime()
+
+    assert failed_ids(first_delivery) == ["m-full"]
+    assert failed_ids(redelivery) == []
+    # Nothing was sent for the refused record: its key reached the gateway once, on redelivery.
+    assert gateway.keys_posted() == ["payment-o-slow", "payment-o-full"]
+    assert gateway.charges() == 2
+
+
+def test_an_http_payment_refused_by_a_full_bulkhead_answers_503_with_retry_after_one_second() -> None:
+    refused = payment_error(
+        ErrorClass.BULKHEAD_FULL,
+        "payment k-1 was not sent: the client's bulkhead for the gateway's charge calls is full",
+        retryable=True,
+        outcome="failed",
+        idempotency_key="k-1",
+    )
+
+    response = outcome_response(refused, "k-1")
+
+    body = body_of(response)
+    assert (response["statusCode"], response["headers"]["Retry-After"]) == (503, "1")
+    assert (body["status"], body["error"]["class"], body["error"]["retryable"]) == ("failed", "BULKHEAD_FULL", False)

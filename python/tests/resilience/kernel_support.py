@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from checkout_payments.generated.timeout_config import CircuitBreakerSettings, RetryBudgetSettings, RetrySettings
+from checkout_payments.generated.timeout_config import (
+    BulkheadSettings,
+    CircuitBreakerSettings,
+    RetryBudgetSettings,
+    RetrySettings,
+)
 from checkout_payments.resilience import (
     AsyncResilientCall,
-    Attempt,
+    AttemptContext,
     AttemptVerdict,
+    Bulkhead,
     CircuitBreaker,
     ErrorClass,
     ResilientCall,
@@ -20,6 +26,7 @@ from checkout_payments.resilience import (
 RETRY = RetrySettings(max_attempts=3, base_delay_ms=2000, backoff_multiplier=2.0, jitter_ms=500, max_delay_ms=8000)
 BREAKER = CircuitBreakerSettings(enabled=True, failure_threshold=5, recovery_timeout_ms=60000, half_open_max_calls=3)
 BUDGET = RetryBudgetSettings(max_tokens=10, token_ratio=0.1)
+BULKHEAD = BulkheadSettings(max_concurrent=100)
 
 
 @dataclass(frozen=True)
@@ -89,9 +96,9 @@ class Script:
     def __init__(self, time: FakeTime, steps: Iterable[tuple[int, str | Exception]]) -> None:
         self.time = time
         self.steps = list(steps)
-        self.seen: list[Attempt] = []
+        self.seen: list[AttemptContext] = []
 
-    def __call__(self, attempt: Attempt) -> str:
+    def __call__(self, attempt: AttemptContext) -> str:
         self.seen.append(attempt)
         duration, result = self.steps[len(self.seen) - 1]
         if duration >= attempt.timeout_ms:
@@ -102,7 +109,7 @@ class Script:
             raise result
         return result
 
-    async def run_async(self, attempt: Attempt) -> str:
+    async def run_async(self, attempt: AttemptContext) -> str:
         return self(attempt)
 
 
@@ -120,12 +127,13 @@ class Classifier:
 
 @dataclass
 class Kit:
-    """One upstream's breaker and budget, a fake clock and draws, and both loops over them."""
+    """One operation's breaker, budget and bulkhead, a fake clock and draws, and both loops over them."""
 
     time: FakeTime = field(default_factory=FakeTime)
     draws: Draws = field(default_factory=Draws)
     breaker: CircuitBreaker = field(default_factory=lambda: CircuitBreaker(BREAKER))
     budget: RetryBudget = field(default_factory=lambda: RetryBudget(BUDGET))
+    bulkhead: Bulkhead = field(default_factory=lambda: Bulkhead(BULKHEAD))
     settings: Settings = field(default_factory=Settings)
     role: Role = Role.ORIGIN
 
@@ -135,9 +143,10 @@ class Kit:
             self.role,
             self.breaker,
             self.budget,
+            self.bulkhead,
             Classifier(),
             clock=self.time.clock,
-            rand=self.draws,
+            random=self.draws,
             sleep=self.time.sleep,
         )
 
@@ -147,9 +156,10 @@ class Kit:
             self.role,
             self.breaker,
             self.budget,
+            self.bulkhead,
             Classifier(),
             clock=self.time.clock,
-            rand=self.draws,
+            random=self.draws,
             sleep=self.time.sleep_async,
         )
 

@@ -11,9 +11,10 @@ from kernel_support import BREAKER, Classifier, Kit, Settings, UpstreamError, br
 from checkout_payments.config import load_config
 from checkout_payments.resilience import (
     DEADLINE_HEADER,
-    Attempt,
+    AttemptContext,
     AttemptVerdict,
     BreakerState,
+    Bulkhead,
     CircuitBreaker,
     CircuitOpenError,
     DeadlineExceededError,
@@ -38,7 +39,7 @@ def test_each_attempt_gets_its_number_timeout_and_the_timeout_less_the_margin_as
     assert result.value == "ok"
     assert [(a.number, a.timeout_ms, a.deadline_header_ms) for a in script.seen] == [(1, 20000, 19500), (2, 7750, 7250)]
     assert script.seen[1].headers == {DEADLINE_HEADER: "7250"}
-    assert Attempt(1, 300).headers == {DEADLINE_HEADER: "300"}
+    assert AttemptContext(1, 300, 250).headers == {DEADLINE_HEADER: "250"}
     # The second attempt's timeout was cut by the deadline: 30000 − (20000 + 2250).
     assert result.sleeps_ms == (2250,)
 
@@ -101,9 +102,10 @@ def test_a_verdict_saying_timed_out_is_a_timeout_that_ran_out_whatever_the_clock
         Role.ORIGIN,
         kit.breaker,
         kit.budget,
+        kit.bulkhead,
         Flagging(),
         clock=kit.time.clock,
-        rand=kit.draws,
+        random=kit.draws,
         sleep=kit.time.sleep,
     )
     result = loop.call(kit.script((10, TimeoutError())), deadline_at=5000)
@@ -272,9 +274,10 @@ def test_the_shipped_config_drives_a_call() -> None:
         Role.ORIGIN,
         CircuitBreaker(payment.circuit_breaker),
         RetryBudget(payment.retry_budget),
+        Bulkhead(payment.bulkhead),
         Classifier(),
         clock=kit.time.clock,
-        rand=kit.draws,
+        random=kit.draws,
         sleep=kit.time.sleep,
     )
     result = loop.call(kit.script((payment.timeout_ms, "ok"), (10, "ok")))

@@ -6,11 +6,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from kernel_support import FakeTime
 
-from checkout_payments.generated.timeout_config import CircuitBreakerSettings, RetryBudgetSettings, RetrySettings
+from checkout_payments.generated.timeout_config import (
+    BulkheadSettings,
+    CircuitBreakerSettings,
+    RetryBudgetSettings,
+    RetrySettings,
+)
 from checkout_payments.resilience import (
-    Attempt,
+    AttemptContext,
     AttemptVerdict,
     BreakerState,
+    Bulkhead,
     CircuitBreaker,
     CircuitOpenError,
     ErrorClass,
@@ -123,7 +129,7 @@ def test_a_call_never_outlives_its_deadline(
 
     cap = timeout_ms if role is Role.ORIGIN else 70000
 
-    def attempt(given: Attempt) -> str:
+    def attempt(given: AttemptContext) -> str:
         duration, result = script[given.number - 1]
         # An attempt starts only if its header, which keeps the answer margin, reaches the next hop's floor.
         assert given.timeout_ms == min(cap, deadline_at - time.now)
@@ -139,9 +145,10 @@ def test_a_call_never_outlives_its_deadline(
         role,
         CircuitBreaker(breaker_config),
         RetryBudget(RetryBudgetSettings(max_tokens=10, token_ratio=0.1)),
+        Bulkhead(BulkheadSettings(max_concurrent=1)),
         _Classes(),
         clock=time.clock,
-        rand=lambda: u,
+        random=lambda: u,
         sleep=time.sleep,
     )
     result = loop.call(attempt, deadline_at)

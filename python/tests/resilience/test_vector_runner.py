@@ -46,6 +46,7 @@ CALL: dict[str, Any] = {
             "half_open_max_calls": 3,
         },
         "retry_budget": {"max_tokens": 10, "token_ratio": 0.1},
+        "bulkhead": {"max_concurrent": 1},
     },
     "role": "origin",
     "draws": [0.5],
@@ -175,3 +176,29 @@ def test_the_cli_runs_as_a_module_over_the_repo_vectors() -> None:
     lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(lines) == len(files)
     assert all(line["pass"] for line in lines)
+
+
+def test_the_bulkhead_and_upstream_runners_name_a_wrong_expectation() -> None:
+    bulkhead = json.loads((CONTRACTS / "bulkhead" / "bulkhead-admits-up-to-max-concurrent.json").read_text())
+    assert run_vector(changed(bulkhead, "steps.2.expect.granted", True)) == [
+        "step 3 (acquire c): granted is false, expected true"
+    ]
+    upstream = json.loads((CONTRACTS / "upstream" / "upstream-reconfigure-keeps-what-did-not-change.json").read_text())
+    assert run_vector(changed(upstream, "steps.1.expect.lookup.max_concurrent", 20)) == [
+        'step 2 (reconfigure): lookup is {"breaker_state": "closed", "breaker_generation": 0, "tokens_milli": 10000, '
+        '"max_concurrent": 5, "in_flight": 0}, expected {"breaker_state": "closed", "breaker_generation": 0, '
+        '"tokens_milli": 10000, "max_concurrent": 20, "in_flight": 0}'
+    ]
+
+
+def test_occupied_slots_are_taken_for_the_call_and_given_back_after_it() -> None:
+    # Two slots of two taken: the call ends BULKHEAD_FULL; expecting a success names the difference.
+    full = changed(changed(CALL, "settings.bulkhead.max_concurrent", 2), "calls.0.occupied", 2)
+    mismatches = run_vector(full)
+    assert mismatches[:2] == [
+        "call 1 (start 0): the kernel ran 0 of the 2 listed attempts",
+        'call 1 (start 0): result is "BULKHEAD_FULL", expected "success"',
+    ]
+    # One of two taken: the call runs, and the slots are free again for the next call.
+    one = changed(changed(CALL, "settings.bulkhead.max_concurrent", 2), "calls.0.occupied", 1)
+    assert run_vector(one) == []

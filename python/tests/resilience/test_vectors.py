@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from checkout_payments.conformance.vectors import TOPICS, run_vector
+from checkout_payments.conformance.vectors import run_vector, topics
 
 
 def vectors_dir() -> Path:
@@ -25,7 +25,7 @@ def vectors_dir() -> Path:
 
 
 DIRECTORY = vectors_dir()
-FILES = sorted(path for topic in TOPICS for path in (DIRECTORY / topic).glob("*.json"))
+FILES = sorted(path for topic in topics() for path in (DIRECTORY / topic).glob("*.json"))
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -46,6 +46,6 @@ def test_vector(path: Path) -> None:
     assert run_vector(load(path)) == []
 
 
-@pytest.mark.parametrize("path", [p for p in FILES if p.parent.name == "call"], ids=vector_id)
-def test_call_vector_through_the_async_loop(path: Path) -> None:
+@pytest.mark.parametrize("path", [p for p in FILES if p.parent.name in ("call", "upstream")], ids=vector_id)
+def test_call_and_upstream_vector_through_the_async_loop(path: Path) -> None:
     assert run_vector(load(path), asynchronous=True) == []

@@ -13,6 +13,7 @@ of the config file while the process runs. See docs/PYTHON_CLIENT.md.
 from checkout_payments.client.async_client import AsyncPaymentClient
 from checkout_payments.client.errors import (
     ERROR_TYPES,
+    PaymentBulkheadFullError,
     PaymentCircuitOpenError,
     PaymentConnectionError,
     PaymentDeadlineExceededError,
@@ -40,6 +41,7 @@ __all__ = [
     "ClientStats",
     "Detail",
     "JsonFormatter",
+    "PaymentBulkheadFullError",
     "PaymentCircuitOpenError",
     "PaymentClient",
     "PaymentConnectionError",

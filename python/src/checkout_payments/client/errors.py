@@ -106,6 +106,12 @@ class PaymentHalfOpenLimitError(PaymentError):
     CLASS = ErrorClass.HALF_OPEN_LIMIT
 
 
+class PaymentBulkheadFullError(PaymentError):
+    """The client's bulkhead for the operation was full: nothing was sent by the attempt it refused."""
+
+    CLASS = ErrorClass.BULKHEAD_FULL
+
+
 class PaymentDeadlineExceededError(PaymentError):
     CLASS = ErrorClass.DEADLINE_EXCEEDED
 
@@ -142,6 +148,7 @@ ERROR_TYPES: Mapping[ErrorClass, type[PaymentError]] = MappingProxyType(
             PaymentOverloadedError,
             PaymentCircuitOpenError,
             PaymentHalfOpenLimitError,
+            PaymentBulkheadFullError,
             PaymentDeadlineExceededError,
             PaymentRetryBudgetExhaustedError,
             PaymentInvalidRequestError,

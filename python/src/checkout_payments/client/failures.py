@@ -12,10 +12,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from checkout_payments.client.errors import FAILED, UNKNOWN, PaymentError, PaymentOutcome, payment_error
-from checkout_payments.client.journal import AttemptRecord, Journal, Operation
+from checkout_payments.client.journal import AttemptRecord, Journal
 from checkout_payments.client.request import Detail
 from checkout_payments.client.wire import Answered, AttemptEnd
-from checkout_payments.resilience import CallResult, ErrorClass
+from checkout_payments.resilience import CallResult, ErrorClass, Operation
 
 # Failed calls of these classes may succeed when the same payment is sent again later with the same key.
 _LATER_MAY_SUCCEED = frozenset(
@@ -26,6 +26,7 @@ _LATER_MAY_SUCCEED = frozenset(
         ErrorClass.OVERLOADED,
         ErrorClass.CIRCUIT_OPEN,
         ErrorClass.HALF_OPEN_LIMIT,
+        ErrorClass.BULKHEAD_FULL,
         ErrorClass.DEADLINE_EXCEEDED,
         ErrorClass.RETRY_BUDGET_EXHAUSTED,
     }
@@ -33,8 +34,9 @@ _LATER_MAY_SUCCEED = frozenset(
 _IN_FLIGHT = 409
 
 
-def call_failure(journal: Journal, call: CallResult[AttemptEnd]) -> PaymentError:
-    """The typed error of a call that ended without a result (or, for `get_payment`, without a status)."""
+def call_failure(journal: Journal, call: CallResult[AttemptEnd], max_concurrent: int) -> PaymentError:
+    """The typed error of a call that ended without a result (or, for `get_payment`, without a status);
+    `max_concurrent` is the size of the operation's bulkhead (named when the bulkhead refused the call)."""
     error_class = call.error_class or ErrorClass.INTERNAL
     last = journal.last
     # The gateway's own answer, when the call ended with it (not with a limit of this client).
@@ -43,7 +45,7 @@ def call_failure(journal: Journal, call: CallResult[AttemptEnd]) -> PaymentError
         if last is not None and isinstance(last.end, Answered) and last.end.verdict.error_class is error_class
         else None
     )
-    if journal.operation == "get_payment":
+    if journal.operation == "lookup":
         outcome = FAILED if error_class is ErrorClass.NOT_FOUND else UNKNOWN
     else:
         outcome = UNKNOWN if journal.ambiguous else FAILED
@@ -54,9 +56,8 @@ def call_failure(journal: Journal, call: CallResult[AttemptEnd]) -> PaymentError
     else:
         retryable = error_class in _LATER_MAY_SUCCEED
     retry_after_ms = answer.retry_after_ms if answer is not None else call.retry_after_ms
-    message = f"{_subject(journal)} {_what_happened(error_class, journal, call, last, answer)}: " + _advice(
-        journal, error_class, outcome, retryable, retry_after_ms
-    )
+    happened = _what_happened(error_class, journal, call, last, answer, max_concurrent)
+    message = f"{_subject(journal)} {happened}: " + _advice(journal, error_class, outcome, retryable, retry_after_ms)
     return payment_error(
         error_class,
         message,
@@ -75,7 +76,7 @@ def call_failure(journal: Journal, call: CallResult[AttemptEnd]) -> PaymentError
 def invalid_request(operation: Operation, key: str, details: list[Detail], secrets: tuple[str, ...]) -> PaymentError:
     """The error of a call refused before any attempt, naming every bad argument."""
     listed = "; ".join(f"{d.pointer or '(request)'}: {d.message}" for d in details)
-    what = "payment" if operation == "pay" else "the status request of payment"
+    what = "payment" if operation == "charge" else "the status request of payment"
     return payment_error(
         ErrorClass.INVALID_REQUEST,
         f"{what} {key} was not sent: {listed}; nothing was charged — fix the request",
@@ -95,7 +96,7 @@ def deadline_details(deadline_ms: object) -> list[Detail]:
 
 def _subject(journal: Journal) -> str:
     key = journal.idempotency_key
-    return f"payment {key}" if journal.operation == "pay" else f"the status of payment {key}"
+    return f"payment {key}" if journal.operation == "charge" else f"the status of payment {key}"
 
 
 def _what_happened(
@@ -104,6 +105,7 @@ def _what_happened(
     call: CallResult[AttemptEnd],
     last: AttemptRecord | None,
     answer: Answered | None,
+    max_concurrent: int,
 ) -> str:
     tries = f" after {call.attempts} attempts" if call.attempts > 1 else ""
     again = " again" if call.attempts else ""
@@ -121,15 +123,26 @@ def _what_happened(
             )
         which = "another attempt" if call.attempts else "an attempt"
         return f"had no time left in its {journal.deadline_ms} ms deadline for {which}{tries}"
+    operation = journal.operation
     if error_class is ErrorClass.CIRCUIT_OPEN:
         return (
             f"was not sent{again}: the client's circuit breaker for the gateway is open "
-            f"(next trial in {call.retry_after_ms} ms)"
+            f"for its {operation} calls (next trial in {call.retry_after_ms} ms)"
         )
     if error_class is ErrorClass.HALF_OPEN_LIMIT:
-        return f"was not sent{again}: the client's circuit breaker is half-open and its trial calls are taken"
+        return (
+            f"was not sent{again}: the client's circuit breaker for the gateway's {operation} calls is half-open "
+            "and its trial calls are taken"
+        )
+    if error_class is ErrorClass.BULKHEAD_FULL:
+        return (
+            f"was not sent{again}: the client's bulkhead for the gateway's {operation} calls is full "
+            f"(max_concurrent {max_concurrent} attempts in flight in this process)"
+        )
     if error_class is ErrorClass.RETRY_BUDGET_EXHAUSTED:
-        return f"failed{tries} and the client's retry budget for the gateway refused another attempt"
+        return (
+            f"failed{tries} and the client's retry budget for the gateway's {operation} calls refused another attempt"
+        )
     if isinstance(end, Answered):
         said = f" ({end.message})" if end.message else ""
         return f"got an answer {end.status_code} from the gateway it could not read{tries}{said}"
@@ -145,7 +158,7 @@ def _advice(
     journal: Journal, error_class: ErrorClass, outcome: PaymentOutcome, retryable: bool, retry_after_ms: int | None
 ) -> str:
     key = journal.idempotency_key
-    if journal.operation == "get_payment":
+    if journal.operation == "lookup":
         if error_class is ErrorClass.NOT_FOUND:
             return "neither the gateway nor the provider has a payment with this key: it was never charged"
         return "the payment's outcome is still unknown; ask again later, never pay again under a new key"

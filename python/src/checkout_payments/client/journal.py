@@ -1,36 +1,19 @@
-"""One call in progress: the config snapshot it runs on, its deadline, and how each of its attempts ended."""
+"""One call in progress: the config it runs on, its operation and deadline, and how each of its attempts ended."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Literal
 
 from checkout_payments.client.request import PaymentRequest
 from checkout_payments.client.wire import AttemptEnd
 from checkout_payments.config import LoadedConfig
-from checkout_payments.generated import PaymentSettings
-from checkout_payments.resilience import CircuitBreaker, RetryBudget
-
-Operation = Literal["pay", "get_payment"]
+from checkout_payments.resilience import Operation
 
 
 def monotonic_ms() -> int:
     """The default clock: monotonic, integer milliseconds."""
     return time.monotonic_ns() // 1_000_000
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The config a call runs on from its start to its end, with the gateway's breaker and budget."""
-
-    config: LoadedConfig
-    breaker: CircuitBreaker
-    budget: RetryBudget
-
-    @property
-    def settings(self) -> PaymentSettings:
-        return self.config.settings.payment
 
 
 @dataclass(frozen=True)
@@ -43,13 +26,14 @@ class AttemptRecord:
 
 @dataclass
 class Journal:
-    """One call in progress: what it is for, its deadline, and how each of its attempts ended."""
+    """One call in progress: its operation (`charge`: `pay`, `lookup`: `get_payment`), the config it started
+    on, its deadline, and how each of its attempts ended."""
 
     operation: Operation
     idempotency_key: str
     deadline_ms: int
     deadline_at: int
-    snapshot: Snapshot
+    config: LoadedConfig
     order_id: str | None = None
     request: PaymentRequest | None = None
     records: list[AttemptRecord] = field(default_factory=list)

@@ -7,11 +7,19 @@ given, so the client runs without it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from checkout_payments.config import LoadedConfig
 from checkout_payments.generated import vocabulary
-from checkout_payments.resilience import BreakerState, CircuitBreaker, RetryBudget, Transition
+from checkout_payments.resilience import (
+    OPERATIONS,
+    BreakerState,
+    Bulkhead,
+    CircuitBreaker,
+    Operation,
+    RetryBudget,
+    Transition,
+)
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
@@ -33,14 +41,14 @@ PAYMENT_STATUSES = vocabulary.PAYMENT_OUTCOMES_TOTAL.values["status"]
 class ClientMetrics:
     """Hooks the client calls; this base records nothing (no registry given)."""
 
-    def attempt(self, result: str, duration_s: float) -> None:
+    def attempt(self, operation: Operation, result: str, duration_s: float) -> None:
         """One HTTP attempt ended with `result` (success, DECLINED or an error class) after `duration_s`."""
 
-    def retry(self) -> None:
+    def retry(self, operation: Operation) -> None:
         """A backoff sleep begins."""
 
-    def transition(self, event: Transition) -> None:
-        """The breaker changed state."""
+    def transition(self, operation: Operation, event: Transition) -> None:
+        """The operation's breaker changed state."""
 
     def outcome(self, status: str) -> None:
         """A payment ended: authorised, declined, unknown or failed."""
@@ -52,19 +60,29 @@ class ClientMetrics:
         """A reloaded config replaced `previous`."""
 
 
-class PrometheusMetrics(ClientMetrics):
-    """The client's part of METRICS.md, in `registry`; gauges read the breaker and budget when scraped.
+class OperationState(Protocol):
+    """What the gauges read of one operation's call in force (the kernel's `ResilientCall` is one)."""
 
-    `breaker` and `budget` return the ones in force (a reloaded config may rebuild them).
+    @property
+    def breaker(self) -> CircuitBreaker: ...
+
+    @property
+    def budget(self) -> RetryBudget: ...
+
+    @property
+    def bulkhead(self) -> Bulkhead: ...
+
+
+class PrometheusMetrics(ClientMetrics):
+    """The client's part of METRICS.md, in `registry`, per operation (`charge`: `pay`, `lookup`: `get_payment`);
+    gauges read the breaker, budget and bulkhead of `operation(name)`, the call in force, when scraped (a
+    reloaded config may replace the breaker and the budget).
+
     One client per registry: a second client registering the same names raises ValueError.
     """
 
     def __init__(
-        self,
-        registry: CollectorRegistry,
-        breaker: Callable[[], CircuitBreaker],
-        budget: Callable[[], RetryBudget],
-        config: LoadedConfig,
+        self, registry: CollectorRegistry, operation: Callable[[Operation], OperationState], config: LoadedConfig
     ) -> None:
         from prometheus_client import Counter, Gauge, Histogram
 
@@ -76,35 +94,41 @@ class PrometheusMetrics(ClientMetrics):
         self._outcomes = Counter(*_family(vocabulary.PAYMENT_OUTCOMES_TOTAL), registry=registry)
         self._inflight = Gauge(*_family(vocabulary.INFLIGHT_REQUESTS), registry=registry).labels(SERVICE)
         state = Gauge(*_family(vocabulary.BREAKER_STATE), registry=registry)
-        for name in BreakerState:
-            state.labels(SERVICE, UPSTREAM, name.value).set_function(_is_state(breaker, name))
-        Gauge(*_family(vocabulary.RETRY_BUDGET_TOKENS), registry=registry).labels(SERVICE, UPSTREAM).set_function(
-            lambda: budget().tokens_milli / 1000
-        )
-        Gauge(*_family(vocabulary.RETRY_BUDGET_MAX_TOKENS), registry=registry).labels(SERVICE, UPSTREAM).set_function(
-            lambda: budget().settings.max_tokens
-        )
+        readings: list[tuple[vocabulary.MetricSpec, Callable[[OperationState], float]]] = [
+            (vocabulary.RETRY_BUDGET_TOKENS, lambda current: current.budget.tokens_milli / 1000),
+            (vocabulary.RETRY_BUDGET_MAX_TOKENS, lambda current: current.budget.settings.max_tokens),
+            (vocabulary.BULKHEAD_IN_FLIGHT, lambda current: current.bulkhead.in_flight),
+            (vocabulary.BULKHEAD_MAX_CONCURRENT, lambda current: current.bulkhead.max_concurrent),
+        ]
+        gauges = [(Gauge(*_family(spec), registry=registry), read) for spec, read in readings]
         self._config_info = Gauge(*_family(vocabulary.CONFIG_INFO), registry=registry)
         self._config_info.labels(SERVICE, config.settings.version, config.fingerprint).set(1)
-        # Every series whose labels are known up front exists at 0 from the start, as in the gateway:
-        # Prometheus' increase() needs a sample before the first event, or the first breaker trip,
-        # retry or unknown payment is invisible to the alerts.
-        self._latency.labels(SERVICE, UPSTREAM)
-        self._retries.labels(SERVICE, UPSTREAM)
-        for from_state, to_state in TRANSITIONS:
-            self._transitions.labels(SERVICE, UPSTREAM, from_state.value, to_state.value)
+        for name in OPERATIONS:
+            labels = (SERVICE, UPSTREAM, name)
+            for breaker_state in BreakerState:
+                state.labels(*labels, breaker_state.value).set_function(_reading(operation, name, _is(breaker_state)))
+            for gauge, read in gauges:
+                gauge.labels(*labels).set_function(_reading(operation, name, read))
+            # Every series whose labels are known up front exists at 0 from the start, as in the gateway:
+            # Prometheus' increase() needs a sample before the first event, or the first breaker trip,
+            # retry or unknown payment is invisible to the alerts.
+            self._latency.labels(*labels)
+            self._retries.labels(*labels)
+            for from_state, to_state in TRANSITIONS:
+                self._transitions.labels(*labels, from_state.value, to_state.value)
         for status in PAYMENT_STATUSES:
             self._outcomes.labels(SERVICE, status)
 
-    def attempt(self, result: str, duration_s: float) -> None:
-        self._attempts.labels(SERVICE, UPSTREAM, result).inc()
-        self._latency.labels(SERVICE, UPSTREAM).observe(duration_s)
+    def attempt(self, operation: Operation, result: str, duration_s: float) -> None:
+        self._attempts.labels(SERVICE, UPSTREAM, operation, result).inc()
+        self._latency.labels(SERVICE, UPSTREAM, operation).observe(duration_s)
 
-    def retry(self) -> None:
-        self._retries.labels(SERVICE, UPSTREAM).inc()
+    def retry(self, operation: Operation) -> None:
+        self._retries.labels(SERVICE, UPSTREAM, operation).inc()
 
-    def transition(self, event: Transition) -> None:
-        self._transitions.labels(SERVICE, UPSTREAM, event.from_state.value, event.to_state.value).inc()
+    def transition(self, operation: Operation, event: Transition) -> None:
+        labels = (SERVICE, UPSTREAM, operation, event.from_state.value, event.to_state.value)
+        self._transitions.labels(*labels).inc()
 
     def outcome(self, status: str) -> None:
         self._outcomes.labels(SERVICE, status).inc()
@@ -123,5 +147,12 @@ def _family(spec: vocabulary.MetricSpec) -> tuple[str, str, tuple[str, ...]]:
     return spec.name, spec.help, spec.labels
 
 
-def _is_state(breaker: Callable[[], CircuitBreaker], state: BreakerState) -> Callable[[], float]:
-    return lambda: 1.0 if breaker().state is state else 0.0
+def _is(state: BreakerState) -> Callable[[OperationState], float]:
+    return lambda current: 1.0 if current.breaker.state is state else 0.0
+
+
+def _reading(
+    operation: Callable[[Operation], OperationState], name: Operation, read: Callable[[OperationState], float]
+) -> Callable[[], float]:
+    """What a gauge of operation `name` shows when scraped: `read` of its call in force then."""
+    return lambda: read(operation(name))

@@ -13,7 +13,7 @@ from checkout_payments.client.logs import log_event
 from checkout_payments.client.metrics import UPSTREAM, ClientMetrics
 from checkout_payments.client.results import PaymentResult, PaymentStatus
 from checkout_payments.client.wire import Answered, AttemptEnd
-from checkout_payments.resilience import Attempt, ErrorClass, Transition
+from checkout_payments.resilience import AttemptContext, ErrorClass, Operation, Transition
 
 COUNTERS = ("successes", "declines", "failures", "unknown_outcomes", "attempts", "retries")
 
@@ -35,12 +35,12 @@ class CallObserver:
         with self._lock:
             self._counts[counter] += 1
 
-    def attempt_ended(self, journal: Journal, attempt: Attempt, end: AttemptEnd, duration_s: float) -> None:
+    def attempt_ended(self, journal: Journal, attempt: AttemptContext, end: AttemptEnd, duration_s: float) -> None:
         """Count, measure and log one attempt."""
         duration_ms = round(duration_s * 1000)
         journal.records.append(AttemptRecord(attempt.number, attempt.timeout_ms, end, duration_ms))
         self._add("attempts")
-        self.metrics.attempt(end.label, duration_s)
+        self.metrics.attempt(journal.operation, end.label, duration_s)
         fields = {
             **journal.fields(),
             "attempt": attempt.number,
@@ -59,7 +59,7 @@ class CallObserver:
     def backing_off(self, journal: Journal, delay_ms: int) -> None:
         """A backoff sleep of `delay_ms` before the next attempt begins."""
         self._add("retries")
-        self.metrics.retry()
+        self.metrics.retry(journal.operation)
         log_event(
             self.logger,
             logging.INFO,
@@ -69,13 +69,14 @@ class CallObserver:
             delay_ms=delay_ms,
         )
 
-    def transition(self, event: Transition) -> None:
-        self.metrics.transition(event)
+    def transition(self, operation: Operation, event: Transition) -> None:
+        self.metrics.transition(operation, event)
         log_event(
             self.logger,
             logging.WARNING,
             "breaker_transition",
             upstream=UPSTREAM,
+            operation=operation,
             from_state=event.from_state.value,
             to_state=event.to_state.value,
             generation=event.generation,

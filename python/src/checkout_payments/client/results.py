@@ -122,7 +122,8 @@ class ClientStats:
 
     Payments count once, by how they ended (`successes` authorised, `declines`, `failures` surely not
     charged, `unknown_outcomes` to reconcile); `attempts` and `retries` count HTTP attempts and
-    backoff sleeps of every call (payments and status reads).
+    backoff sleeps of every call (payments and status reads). The breaker and budget fields are the
+    charge's (`pay`); the lookup's (`get_payment`) are in the metrics, labelled `operation="lookup"`.
     """
 
     successes: int

@@ -5,23 +5,26 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import partial
 from types import TracebackType
-from typing import TYPE_CHECKING
-from urllib.parse import quote
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 
-from checkout_payments.client.core import ClientCore
-from checkout_payments.client.journal import Journal
+from checkout_payments.client.core import ClientCore, UpstreamHooks
+from checkout_payments.client.exchange import Exchange
 from checkout_payments.client.reloading import ReloadingConfig
 from checkout_payments.client.results import ClientStats, PaymentResult, PaymentStatus
-from checkout_payments.client.transport import USER_AGENT, attempt_headers, attempt_timeout
-from checkout_payments.client.wire import CLASSIFIER, AttemptEnd, payment_answer, status_answer, unanswered
+from checkout_payments.client.transport import USER_AGENT
+from checkout_payments.client.wire import CLASSIFIERS, AttemptEnd
 from checkout_payments.config import LoadedConfig
-from checkout_payments.resilience import Attempt, CallResult, ResilientCall, Role
+from checkout_payments.generated import PaymentSettings
+from checkout_payments.resilience import AttemptContext, ResilientCall, Role, Upstream
 
 if TYPE_CHECKING:
     from prometheus_client import CollectorRegistry
+
+R = TypeVar("R", PaymentResult, PaymentStatus)
 
 
 def _sleep_ms(ms: int) -> None:
@@ -36,8 +39,10 @@ class PaymentClient:
     injectable for tests. Pass a prometheus-client `registry` to export the METRICS.md metrics. Use as
     a context manager, or call `close()`.
 
+    Payments (`pay`) run on the config's `charge` policy (`payment`), status requests (`get_payment`)
+    on its `lookup` policy (`payment.lookup`), each with its own breaker, retry budget and bulkhead.
     Each attempt's timeout — the HTTP timeout of its connect, write and each read, and its
-    `X-Deadline-Ms` header — is the kernel's: `payment.timeout_ms`, cut to what is left of the deadline.
+    `X-Deadline-Ms` header — is the kernel's: the policy's `timeout_ms`, cut to what is left of the deadline.
     """
 
     def __init__(
@@ -52,13 +57,28 @@ class PaymentClient:
         logger: logging.Logger | None = None,
         limits: httpx.Limits | None = None,
     ) -> None:
-        self._core = ClientCore(config, clock, rand, registry, logger)
         self._sleep = sleep or _sleep_ms
+        self._core = ClientCore(config, clock, rand, registry, logger, self._upstream)
         self._http = httpx.Client(
             base_url=base_url,
             headers={"User-Agent": USER_AGENT},
             limits=limits or httpx.Limits(),
             follow_redirects=False,
+        )
+
+    def _upstream(self, payment: PaymentSettings, hooks: UpstreamHooks) -> Upstream[AttemptEnd]:
+        def sleep(delay_ms: int) -> None:
+            hooks.before_sleep(delay_ms)
+            self._sleep(delay_ms)
+
+        return Upstream(
+            payment,
+            Role.RELAY,
+            CLASSIFIERS,
+            clock=hooks.clock,
+            random=hooks.random,
+            sleep=sleep,
+            on_transition=hooks.on_transition,
         )
 
     def pay(
@@ -79,80 +99,47 @@ class PaymentClient:
         `deadline_ms` bounds the whole call, retries and backoff included (default and cap:
         `payment.deadline_ms`).
         """
-        journal = self._core.start_payment(
-            order_id, amount_minor, currency, payment_token, idempotency_key, deadline_ms
+        return self._run(
+            self._core.payment(order_id, amount_minor, currency, payment_token, idempotency_key, deadline_ms)
         )
-        assert journal.request is not None
-        body = journal.request.body()
-
-        def attempt(attempt: Attempt) -> AttemptEnd:
-            started = time.perf_counter()
-            try:
-                response = self._http.post(
-                    "/payments",
-                    json=body,
-                    headers=attempt_headers(attempt, journal.idempotency_key),
-                    timeout=attempt_timeout(attempt),
-                )
-                end: AttemptEnd = payment_answer(response, journal.idempotency_key)
-            except httpx.HTTPError as error:
-                end = _unanswered(error)
-            return self._core.attempt_ended(journal, attempt, end, time.perf_counter() - started)
-
-        with self._core.in_flight(journal):
-            call = self._run(journal, attempt)
-        return self._core.finish_payment(journal, call)
 
     def get_payment(self, idempotency_key: str, *, deadline_ms: int | None = None) -> PaymentStatus:
         """The payment's status at the gateway, which settles an unknown one with the provider first.
 
         Raises `PaymentNotFoundError` when no one has a payment with this key (it was never charged),
         and another `PaymentError` when the gateway could not be asked (the outcome stays unknown).
+        `deadline_ms` bounds the whole call (default and cap: `payment.lookup.deadline_ms`).
         """
-        journal = self._core.start_status(idempotency_key, deadline_ms)
-        path = f"/payments/{quote(idempotency_key, safe='')}"
+        return self._run(self._core.status(idempotency_key, deadline_ms))
 
-        def attempt(attempt: Attempt) -> AttemptEnd:
-            started = time.perf_counter()
-            try:
-                response = self._http.get(path, headers=attempt_headers(attempt), timeout=attempt_timeout(attempt))
-                end: AttemptEnd = status_answer(response, idempotency_key)
-            except httpx.HTTPError as error:
-                end = _unanswered(error)
-            return self._core.attempt_ended(journal, attempt, end, time.perf_counter() - started)
+    def _run(self, exchange: Exchange[ResilientCall[AttemptEnd], R]) -> R:
+        with exchange.running():
+            call = exchange.loop.call(partial(self._attempt, exchange), exchange.deadline_at)
+        return exchange.finish(call)
 
-        return self._core.finish_status(journal, self._run(journal, attempt))
-
-    def _run(self, journal: Journal, attempt: Callable[[Attempt], AttemptEnd]) -> CallResult[AttemptEnd]:
-        core = self._core
-
-        def sleep(delay_ms: int) -> None:
-            core.backing_off(journal, delay_ms)
-            self._sleep(delay_ms)
-
-        # One loop per call (it holds no state of its own): the breaker and budget are the client's.
-        snapshot = journal.snapshot
-        loop = ResilientCall(
-            snapshot.settings,
-            Role.RELAY,
-            snapshot.breaker,
-            snapshot.budget,
-            CLASSIFIER,
-            clock=core.clock,
-            rand=core.rand,
-            sleep=sleep,
-        )
-        return loop.call(attempt, deadline_at=journal.deadline_at)
+    def _attempt(self, exchange: Exchange[ResilientCall[AttemptEnd], R], attempt: AttemptContext) -> AttemptEnd:
+        started = time.perf_counter()
+        try:
+            response = self._http.request(
+                exchange.method,
+                exchange.path,
+                json=exchange.body,
+                headers=exchange.headers(attempt),
+                timeout=exchange.timeout(attempt),
+            )
+        except httpx.HTTPError as error:
+            return exchange.failed(attempt, error, started)
+        return exchange.answered(attempt, response, started)
 
     @property
     def stats(self) -> ClientStats:
-        """Counters since the client was made, with the breaker's state and the budget's tokens now."""
+        """Counters since the client was made, with the charge's breaker state and budget tokens now."""
         return self._core.stats
 
     @property
     def config(self) -> LoadedConfig:
         """The config in force (with a `ReloadingConfig`: after looking for an edit of its file)."""
-        return self._core.current().config
+        return self._core.current()
 
     def close(self) -> None:
         """Close the pooled connections; the client cannot be used afterwards."""
@@ -168,10 +155,3 @@ class PaymentClient:
         traceback: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _unanswered(error: httpx.HTTPError) -> AttemptEnd:
-    end = unanswered(error)
-    if end is None:
-        raise error
-    return end

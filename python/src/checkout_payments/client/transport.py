@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import httpx
 
-from checkout_payments.resilience import Attempt
+from checkout_payments.resilience import AttemptContext
 
 USER_AGENT = "checkout-payments-client/0.1"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-def attempt_headers(attempt: Attempt, idempotency_key: str | None = None) -> dict[str, str]:
+def attempt_headers(attempt: AttemptContext, idempotency_key: str | None = None) -> dict[str, str]:
     """`X-Deadline-Ms` = the attempt's timeout minus `answer_margin_ms` (the kernel's, SEMANTICS.md §5), and the
     payment's key when it has one."""
     headers = attempt.headers
@@ -19,6 +19,6 @@ def attempt_headers(attempt: Attempt, idempotency_key: str | None = None) -> dic
     return headers
 
 
-def attempt_timeout(attempt: Attempt) -> httpx.Timeout:
+def attempt_timeout(attempt: AttemptContext) -> httpx.Timeout:
     """The attempt's timeout for every phase: pool wait, connect, write and each read."""
     return httpx.Timeout(attempt.timeout_ms / 1000)

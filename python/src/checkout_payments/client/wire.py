@@ -19,7 +19,7 @@ import httpx
 from checkout_payments.client.masking import scrub
 from checkout_payments.client.request import Detail
 from checkout_payments.client.results import RESULT_STATUSES, STATUS_VALUES, PaymentResult, PaymentStatus
-from checkout_payments.resilience import AttemptVerdict, ErrorClass
+from checkout_payments.resilience import OPERATIONS, AttemptVerdict, Classifier, ErrorClass, Operation, classify_answer
 
 OK = AttemptVerdict()
 # Body `status` of a gateway error: whether the payment may have been charged.
@@ -80,6 +80,8 @@ class EndClassifier:
 
 
 CLASSIFIER = EndClassifier()
+# Both operations' attempts end the same way: in their `AttemptEnd`.
+CLASSIFIERS: dict[Operation, Classifier[AttemptEnd]] = dict.fromkeys(OPERATIONS, CLASSIFIER)
 
 # Exception types that show the request never left this process: safe to send again, nothing charged.
 _NOT_SENT: tuple[type[Exception], ...] = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError)
@@ -134,13 +136,20 @@ def status_answer(response: httpx.Response, idempotency_key: str) -> Answered:
 
 
 def error_answer(status_code: int, headers: httpx.Headers, body: Any) -> Answered:
-    """An error answer: its body's class when that class has a breaker outcome, else its status (§6)."""
+    """An error answer (not 2xx): its body's class when that class has a breaker outcome, else its status
+    (the kernel's `classify_answer`, §6)."""
     error = body.get("error") if isinstance(body, dict) else None
     error = error if isinstance(error, dict) else {}
-    retryable = error.get("retryable")
-    error_class = _body_class(error.get("class")) or _status_class(status_code, "retry-after" in headers)
+    named, retryable = error.get("class"), error.get("retryable")
+    verdict = classify_answer(
+        status_code,
+        named if isinstance(named, str) else None,
+        retryable if isinstance(retryable, bool) else None,
+        "retry-after" in headers,
+    )
+    # Only a 2xx is classified a success, and a 2xx is no error answer.
+    error_class = verdict.error_class or ErrorClass.INTERNAL
     message = error.get("message")
-    verdict = AttemptVerdict(error_class, retryable if isinstance(retryable, bool) else None)
     # The gateway's words travel on into exception messages and logs: scrubbed of card numbers here.
     return Answered(
         status_code,
@@ -166,27 +175,6 @@ def retry_after_ms(value: str | None, now: datetime | None = None) -> int | None
     if when.tzinfo is None:
         return None
     return max(0, math.ceil((when - (now or datetime.now(UTC))).total_seconds() * 1000))
-
-
-def _body_class(name: object) -> ErrorClass | None:
-    if not isinstance(name, str):
-        return None
-    try:
-        error_class = ErrorClass(name)
-    except ValueError:
-        return None
-    return error_class if error_class.breaker is not None else None
-
-
-def _status_class(status_code: int, retry_after: bool) -> ErrorClass:
-    if status_code == 429 or (status_code == 503 and retry_after):
-        return ErrorClass.OVERLOADED
-    if status_code >= 500:
-        return ErrorClass.UPSTREAM_UNAVAILABLE
-    if status_code >= 400:
-        return ErrorClass.INVALID_REQUEST
-    # 1xx/3xx: the gateway's API has none (redirects are not followed); the answer is unreadable.
-    return ErrorClass.INTERNAL
 
 
 def _answer_ambiguous(status_code: int, error_class: ErrorClass, body: Any) -> bool:

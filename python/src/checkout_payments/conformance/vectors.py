@@ -17,8 +17,16 @@ from jsonschema import Draft202012Validator
 
 from checkout_payments.conformance.call_vector import run_call
 from checkout_payments.conformance.compare import Json, compare
-from checkout_payments.generated.timeout_config import CircuitBreakerSettings, RetryBudgetSettings, RetrySettings
+from checkout_payments.conformance.upstream_vector import run_upstream
+from checkout_payments.generated.timeout_config import (
+    BulkheadSettings,
+    CircuitBreakerSettings,
+    RetryBudgetSettings,
+    RetrySettings,
+)
 from checkout_payments.resilience import (
+    Bulkhead,
+    BulkheadSlot,
     CircuitBreaker,
     CircuitOpenError,
     ErrorClass,
@@ -36,12 +44,22 @@ from checkout_payments.resilience import (
 )
 
 SCHEMA_PATH = Path(__file__).resolve().parents[4] / "tests" / "contracts" / "vector.schema.json"
-TOPICS = ("backoff", "breaker", "budget", "deadline", "classification", "call")
+
+
+@cache
+def _schema() -> Json:
+    schema: Json = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def topics() -> tuple[str, ...]:
+    """The vector topics, one folder each: vector.schema.json's `properties.topic.enum` (the one list)."""
+    return tuple(_schema()["properties"]["topic"]["enum"])
 
 
 @cache
 def _validator() -> Draft202012Validator:
-    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    return Draft202012Validator(_schema())
 
 
 def schema_errors(vector: Any) -> list[str]:
@@ -53,14 +71,21 @@ def schema_errors(vector: Any) -> list[str]:
 def run_vector(vector: Any, *, asynchronous: bool = False) -> list[str]:
     """The mismatches between the kernel and the vector; empty when it passes.
 
-    `asynchronous` runs call vectors through `AsyncResilientCall` instead of `ResilientCall`.
+    `asynchronous` runs call and upstream vectors through `AsyncResilientCall` instead of `ResilientCall`.
     """
     errors = schema_errors(vector)
     if errors:
         return errors
-    if vector["topic"] == "call":
+    topic = vector["topic"]
+    if topic == "call":
         return run_call(vector, asynchronous=asynchronous)
-    return _RUNNERS[vector["topic"]](vector)
+    if topic == "upstream":
+        return run_upstream(vector, asynchronous=asynchronous)
+    runner = _RUNNERS.get(topic)
+    if runner is None:
+        # A topic the schema lists but this runner does not know yet: the vector fails, the run goes on.
+        return [f"topic {topic}: this runner has no runner for it"]
+    return runner(vector)
 
 
 def _backoff(vector: Json) -> list[str]:
@@ -167,10 +192,32 @@ def _breaker(vector: Json) -> list[str]:
     return mismatches
 
 
+def _bulkhead(vector: Json) -> list[str]:
+    bulkhead = Bulkhead(BulkheadSettings.model_validate(vector["settings"]))
+    slots: dict[str, BulkheadSlot] = {}
+    mismatches = []
+    for n, step in enumerate(vector["steps"], 1):
+        actual: Json
+        if "acquire" in step:
+            slot = bulkhead.try_acquire()
+            if slot is not None:
+                slots[step["acquire"]] = slot
+            actual, kind = {"granted": slot is not None}, f"acquire {step['acquire']}"
+        elif "release" in step:
+            actual, kind = {"applied": slots[step["release"]].release()}, f"release {step['release']}"
+        else:
+            bulkhead.resize(BulkheadSettings.model_validate(step["resize"]))
+            actual, kind = {}, f"resize to {step['resize']['max_concurrent']}"
+        actual["in_flight"] = bulkhead.in_flight
+        mismatches += compare(f"step {n} ({kind})", actual, step["expect"])
+    return mismatches
+
+
 _RUNNERS: dict[str, Callable[[Json], list[str]]] = {
     "backoff": _backoff,
     "breaker": _breaker,
     "budget": _budget,
     "deadline": _deadline,
     "classification": _classification,
+    "bulkhead": _bulkhead,
 }

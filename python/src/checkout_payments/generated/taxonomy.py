@@ -1,6 +1,6 @@
 # generated from config/taxonomy.json — do not edit
 # regenerate: nox -s codegen
-# taxonomy-sha256: f45f001f01dfecc33f1deb0cafc7b3c4c67d29d5db66740873a8228300f64529
+# taxonomy-sha256: a8b4ba3f6042ae5b7c0424d4442965614d6c13d6ff78b8139d2c9827e5434515
 """The error taxonomy (config/SEMANTICS.md §6) and the call-site roles (§7): the enums and their tables."""
 
 from __future__ import annotations
@@ -45,6 +45,11 @@ class ErrorClass(StrEnum):
 
     HALF_OPEN_LIMIT = "HALF_OPEN_LIMIT"
     """half-open trial slots are taken; upstream not called"""
+
+    BULKHEAD_FULL = "BULKHEAD_FULL"
+    """the operation's concurrency limit (bulkhead.max_concurrent) is reached in this process; upstream not called
+    (§11)
+    """
 
     DEADLINE_EXCEEDED = "DEADLINE_EXCEEDED"
     """the deadline left no time for (another) attempt, or a cut attempt ran out (§5: its outcome is the evidence
@@ -120,6 +125,7 @@ TAXONOMY: MappingProxyType[ErrorClass, ClassTraits] = MappingProxyType(
         ErrorClass.OVERLOADED: ClassTraits(Outcome.FAILURE, False, 503),
         ErrorClass.CIRCUIT_OPEN: ClassTraits(Outcome.IGNORED, False, 503),
         ErrorClass.HALF_OPEN_LIMIT: ClassTraits(Outcome.IGNORED, False, 503),
+        ErrorClass.BULKHEAD_FULL: ClassTraits(Outcome.IGNORED, False, 503),
         ErrorClass.DEADLINE_EXCEEDED: ClassTraits(Outcome.IGNORED, False, 504),
         ErrorClass.RETRY_BUDGET_EXHAUSTED: ClassTraits(Outcome.IGNORED, False, 503),
         ErrorClass.DECLINED: ClassTraits(Outcome.IGNORED, False, 402),

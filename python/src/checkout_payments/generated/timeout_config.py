@@ -1,6 +1,6 @@
 # generated from config/timeout.schema.json — do not edit
 # regenerate: nox -s codegen
-# schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
+# schema-sha256: 49f9e6003bb26c232dae4a74d38f1e307363b1c0167905535ccc69ef75a14903
 """The typed, immutable settings of config/timeout.json: one frozen model per schema object.
 
 Load them with `checkout_payments.config.load_config`, which validates the document against the
@@ -90,8 +90,57 @@ class RetryBudgetSettings(_Settings):
     )
 
 
+class BulkheadSettings(_Settings):
+    """A concurrency limit (bulkhead) on one operation of one upstream, per process: at most max_concurrent attempts
+    in flight at once; an attempt that finds every slot taken does not start and the call ends BULKHEAD_FULL
+    (SEMANTICS §11).
+    """
+
+    max_concurrent: int = Field(
+        ge=1,
+        le=100000,
+        description=(
+            "Most attempts of this operation in flight at once in one process; one more ends its call with "
+            "BULKHEAD_FULL, nothing sent."
+        ),
+    )
+
+
+class LookupSettings(_Settings):
+    """The policy of a payment lookup (GET /payments/{key}, the provider's status query): its own timeout, retries,
+    breaker, budget and bulkhead, so a reconciliation storm of lookups cannot open the charge breaker or spend the
+    charge budget (SEMANTICS §11). min_deadline_ms and answer_margin_ms are the payment's: the same hop receives
+    both.
+    """
+
+    timeout_ms: int = Field(
+        ge=1,
+        le=600000,
+        description=(
+            "Per-attempt timeout of one lookup, in milliseconds; the lint requires it to cover provider_expected_p99_ms "
+            "and min_deadline_ms + answer_margin_ms."
+        ),
+    )
+    deadline_ms: int = Field(
+        ge=1,
+        le=3600000,
+        description="Overall deadline of one lookup that received none, in milliseconds.",
+    )
+    provider_expected_p99_ms: int = Field(
+        ge=1,
+        le=600000,
+        description="The expected p99 latency of a lookup, in milliseconds (the evidence rule's bound, SEMANTICS §5).",
+    )
+    retry: RetrySettings = Field(description="The lookup's backoff between attempts.")
+    circuit_breaker: CircuitBreakerSettings = Field(description="The lookup's own breaker.")
+    retry_budget: RetryBudgetSettings = Field(description="The lookup's own retry budget.")
+    bulkhead: BulkheadSettings = Field(description="The lookup's own concurrency limit.")
+
+
 class PaymentSettings(_Settings):
-    """How callers talk to the payment gateway and the gateway to the payment provider."""
+    """How callers talk to the payment gateway and the gateway to the payment provider: the charge's policy, the
+    hop's deadline floor and margin, and the lookup's own policy.
+    """
 
     timeout_ms: int = Field(
         ge=1,
@@ -133,13 +182,16 @@ class PaymentSettings(_Settings):
             "minus this, and an attempt whose header would fall below min_deadline_ms does not start (SEMANTICS §5)."
         ),
     )
-    retry: RetrySettings = Field(description="Exponential backoff with jitter between attempts of one payment.")
-    circuit_breaker: CircuitBreakerSettings = Field(
-        description="Stops calling an upstream that keeps failing, then probes it.",
+    retry: RetrySettings = Field(description="The charge's backoff between attempts.")
+    circuit_breaker: CircuitBreakerSettings = Field(description="The charge's breaker: one per upstream per process.")
+    retry_budget: RetryBudgetSettings = Field(description="The charge's retry budget: one per upstream per process.")
+    bulkhead: BulkheadSettings = Field(
+        description=(
+            "The charge's concurrency limit per process: 20 s attempts under a provider slowdown must not pin every "
+            "worker."
+        ),
     )
-    retry_budget: RetryBudgetSettings = Field(
-        description="Token bucket that caps retries while an upstream fails (after gRPC retry throttling).",
-    )
+    lookup: LookupSettings = Field(description="The policy of a payment lookup; the fields above are the charge's.")
 
 
 class PoolSettings(_Settings):
@@ -333,7 +385,10 @@ class TimeoutConfig(_Settings):
         ),
     )
     payment: PaymentSettings = Field(
-        description="How callers talk to the payment gateway and the gateway to the payment provider.",
+        description=(
+            "How callers talk to the payment gateway and the gateway to the payment provider: the charge's policy, the "
+            "hop's deadline floor and margin, and the lookup's own policy."
+        ),
     )
     database: DatabaseSettings = Field(
         description="PostgreSQL access of the order service and the payment gateway, one pool each.",

@@ -1,6 +1,6 @@
 # generated from config/vocabulary.json — do not edit
 # regenerate: nox -s codegen
-# vocabulary-sha256: a173588983bbf772b894bef99642c01fb6f9ca8a12abd42708699fba1f007483
+# vocabulary-sha256: 58e2e82e8d0b0acb694efa8cdb79a44d3f051be8bbd9f6e3fa7771a933f91ac0
 """config/vocabulary.json: the metric vocabulary (METRICS.md), the card-masking rule, the deadline header."""
 
 from __future__ import annotations
@@ -41,57 +41,73 @@ REQUEST_DURATION_SECONDS: Final = MetricSpec(
 UPSTREAM_ATTEMPTS_TOTAL: Final = MetricSpec(
     "checkout_upstream_attempts_total",
     "counter",
-    ("service", "upstream", "result"),
+    ("service", "upstream", "operation", "result"),
     "attempts made to the upstream",
-    MappingProxyType({"result": ("success", "DECLINED")}),
+    MappingProxyType({"operation": ("charge", "lookup"), "result": ("success", "DECLINED")}),
 )
 
 UPSTREAM_LATENCY_SECONDS: Final = MetricSpec(
     "checkout_upstream_latency_seconds",
     "histogram",
-    ("service", "upstream"),
+    ("service", "upstream", "operation"),
     "duration of each upstream attempt",
-    MappingProxyType({}),
+    MappingProxyType({"operation": ("charge", "lookup")}),
 )
 
 RETRIES_TOTAL: Final = MetricSpec(
     "checkout_retries_total",
     "counter",
-    ("service", "upstream"),
+    ("service", "upstream", "operation"),
     "retries scheduled (backoff sleeps begun)",
-    MappingProxyType({}),
+    MappingProxyType({"operation": ("charge", "lookup")}),
 )
 
 BREAKER_STATE: Final = MetricSpec(
     "checkout_breaker_state",
     "gauge",
-    ("service", "upstream", "state"),
+    ("service", "upstream", "operation", "state"),
     "1 for the current state, 0 for the others",
-    MappingProxyType({"state": ("closed", "open", "half_open")}),
+    MappingProxyType({"operation": ("charge", "lookup"), "state": ("closed", "open", "half_open")}),
 )
 
 BREAKER_TRANSITIONS_TOTAL: Final = MetricSpec(
     "checkout_breaker_transitions_total",
     "counter",
-    ("service", "upstream", "from", "to"),
+    ("service", "upstream", "operation", "from", "to"),
     "breaker transitions",
-    MappingProxyType({}),
+    MappingProxyType({"operation": ("charge", "lookup")}),
 )
 
 RETRY_BUDGET_TOKENS: Final = MetricSpec(
     "checkout_retry_budget_tokens",
     "gauge",
-    ("service", "upstream"),
+    ("service", "upstream", "operation"),
     "tokens left (milli-tokens / 1000)",
-    MappingProxyType({}),
+    MappingProxyType({"operation": ("charge", "lookup")}),
 )
 
 RETRY_BUDGET_MAX_TOKENS: Final = MetricSpec(
     "checkout_retry_budget_max_tokens",
     "gauge",
-    ("service", "upstream"),
+    ("service", "upstream", "operation"),
     "bucket size",
-    MappingProxyType({}),
+    MappingProxyType({"operation": ("charge", "lookup")}),
+)
+
+BULKHEAD_IN_FLIGHT: Final = MetricSpec(
+    "checkout_bulkhead_in_flight",
+    "gauge",
+    ("service", "upstream", "operation"),
+    "attempts of the operation in flight now (SEMANTICS §11)",
+    MappingProxyType({"operation": ("charge", "lookup")}),
+)
+
+BULKHEAD_MAX_CONCURRENT: Final = MetricSpec(
+    "checkout_bulkhead_max_concurrent",
+    "gauge",
+    ("service", "upstream", "operation"),
+    "the operation's bulkhead size from config",
+    MappingProxyType({"operation": ("charge", "lookup")}),
 )
 
 INFLIGHT_REQUESTS: Final = MetricSpec(
@@ -153,6 +169,8 @@ METRICS: Final = (
     BREAKER_TRANSITIONS_TOTAL,
     RETRY_BUDGET_TOKENS,
     RETRY_BUDGET_MAX_TOKENS,
+    BULKHEAD_IN_FLIGHT,
+    BULKHEAD_MAX_CONCURRENT,
     INFLIGHT_REQUESTS,
     POOL_CONNECTIONS,
     POOL_MAX_CONNECTIONS,

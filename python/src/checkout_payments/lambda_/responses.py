@@ -2,7 +2,8 @@
 
 The payment outcome rule (lambda_/outcomes.py): a payment that failed without a charge and may pass
 with the same key answers 503, with `Retry-After` (seconds) when the gateway or the client's breaker
-said how long to wait, and a message saying the same Idempotency-Key is safe; an unknown outcome
+said how long to wait — and `Retry-After: 1` when the client's bulkhead was full (a slot frees as soon
+as an attempt in flight ends) — and a message saying the same Idempotency-Key is safe; an unknown outcome
 answers 202 and says to reconcile with `GET /payments/{key}`. Error bodies have the repo's one shape
 plus the payment `status`; `retryable` is false in every one of them, as config/SEMANTICS.md §7 asks
 of a service that ran a retry loop: the caller resends later with the same key, not at once.
@@ -25,6 +26,8 @@ from checkout_payments.resilience import ErrorClass
 ACCEPTED = 202
 # Nothing was charged and the same key may pass later: the service cannot take the payment now.
 SAME_KEY_LATER = 503
+# A full bulkhead (SEMANTICS §11) names no wait of its own: a slot frees when any attempt in flight ends.
+BULKHEAD_RETRY_AFTER_MS = 1000
 # Classes whose status the gateway chose among several (400/413, 409/422): its answer is passed on.
 _GATEWAY_STATUS = frozenset({ErrorClass.INVALID_REQUEST, ErrorClass.IDEMPOTENCY_CONFLICT})
 
@@ -56,7 +59,10 @@ def outcome_response(outcome: Outcome, idempotency_key: str) -> dict[str, Any]:
     if kind is Settlement.UNKNOWN:
         return http_response(ACCEPTED, body, idempotency_key)
     if outcome.safe_to_retry_same_key:
-        return http_response(SAME_KEY_LATER, body, idempotency_key, outcome.retry_after_ms)
+        retry_after_ms = outcome.retry_after_ms
+        if retry_after_ms is None and outcome.error_class is ErrorClass.BULKHEAD_FULL:
+            retry_after_ms = BULKHEAD_RETRY_AFTER_MS
+        return http_response(SAME_KEY_LATER, body, idempotency_key, retry_after_ms)
     return http_response(_failed_status(outcome), body, idempotency_key)
 
 

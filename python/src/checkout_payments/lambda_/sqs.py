@@ -5,7 +5,7 @@ unless its payment got an answer, authorised or declined (a decline is final: no
 an unknown outcome, a failure and an invalid message alike. Redelivery reuses the record's
 Idempotency-Key (the body's, the attribute's, or `payment-{order_id}`), and by the payment outcome
 rule (lambda_/outcomes.py) that is what lets it succeed: a payment that failed without a charge
-(`safe_to_retry_same_key`: breaker open, load shed, …) runs again under the same key, and an unknown
+(`safe_to_retry_same_key`: breaker open, bulkhead full, load shed, …) runs again under the same key, and an unknown
 one is answered or reconciled by the gateway — never charged twice. A failure that resending cannot
 fix (an invalid message, a key reused for another payment) stays so and reaches the DLQ — nothing is
 dropped silently. SQS redelivers after the queue's visibility timeout; a `Retry-After` of the

@@ -8,6 +8,7 @@ from typing import Generic, NamedTuple, Protocol, TypeVar, cast
 from checkout_payments.generated.timeout_config import RetrySettings
 from checkout_payments.resilience.deadline import DEADLINE_HEADER
 from checkout_payments.resilience.errors import (
+    BulkheadFullError,
     CircuitOpenError,
     DeadlineExceededError,
     HalfOpenLimitError,
@@ -20,22 +21,18 @@ T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
 
 
-class Attempt(NamedTuple):
+class AttemptContext(NamedTuple):
     """What one attempt gets: its number (1 = the first), its timeout (wait that long for the answer)
-    and the `X-Deadline-Ms` it sends, `timeout_ms - answer_margin_ms` (SEMANTICS.md §5).
-
-    `deadline_header_ms` is None only for an `Attempt` built by hand; its header is then `timeout_ms`.
-    """
+    and the `X-Deadline-Ms` it sends, `timeout_ms - answer_margin_ms` (SEMANTICS.md §5)."""
 
     number: int
     timeout_ms: int
-    deadline_header_ms: int | None = None
+    deadline_header_ms: int
 
     @property
     def headers(self) -> dict[str, str]:
-        """The headers every outgoing request of this attempt sets."""
-        header = self.timeout_ms if self.deadline_header_ms is None else self.deadline_header_ms
-        return {DEADLINE_HEADER: str(header)}
+        """The headers every outgoing request of this attempt sets (a new dict: the caller may add to it)."""
+        return {DEADLINE_HEADER: str(self.deadline_header_ms)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +92,11 @@ class CallSettings(Protocol):
 class CallResult(Generic[T]):
     """How a call ended: `error_class` None for success (DECLINED is an answer too), the attempts run
     (an allow the breaker rejected is none), the backoff sleeps taken, and the last attempt's result
-    or exception. `retry_after_ms` is set when the breaker rejected the call."""
+    or exception. `retry_after_ms` is set when the breaker rejected the call (CIRCUIT_OPEN).
+
+    Whether this service's caller may retry is no property of the result: once this loop ran, a
+    service answers `"retryable": false` (§7), and `to_error()` says so.
+    """
 
     error_class: ErrorClass | None
     attempts: int
@@ -108,11 +109,6 @@ class CallResult(Generic[T]):
     def outcome(self) -> str:
         """`success` or the class: the label logs and metrics use."""
         return "success" if self.error_class is None else self.error_class.value
-
-    @property
-    def retryable(self) -> bool:
-        """Whether this service's caller may retry: never, once this loop ran (§7)."""
-        return False
 
     def unwrap(self) -> T:
         """The answer (success or DECLINED) the last attempt returned; otherwise raises `to_error()`."""
@@ -127,6 +123,8 @@ class CallResult(Generic[T]):
         text = f"after {self.attempts} attempt(s) and {len(self.sleeps_ms)} backoff sleep(s)"
         if error_class is ErrorClass.CIRCUIT_OPEN:
             return CircuitOpenError(self.retry_after_ms, f"circuit breaker is open {text}", call=self)
+        if error_class is ErrorClass.BULKHEAD_FULL:
+            return BulkheadFullError(f"every bulkhead slot of the operation is taken {text}", call=self)
         if error_class is ErrorClass.HALF_OPEN_LIMIT:
             return HalfOpenLimitError(f"half-open trial slots are taken {text}", call=self)
         if error_class is ErrorClass.DEADLINE_EXCEEDED:

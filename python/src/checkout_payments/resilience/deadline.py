@@ -96,7 +96,7 @@ def sleep_allowed(
     answer_margin_ms: int = 0,
     min_deadline_ms: int = 1,
 ) -> bool:
-    """Whether a backoff sleep of `delay` may be taken (SEMANTICS.md §8 step 9): only if the attempt after it
+    """Whether a backoff sleep of `delay` may be taken (SEMANTICS.md §8 step 10): only if the attempt after it
     would start, `min(cap_ms, deadline_at - now - delay) - answer_margin_ms >= min_deadline_ms`.
 
     Pass the call site's cap (`attempt_cap_ms`), `payment.answer_margin_ms` and `payment.min_deadline_ms`;

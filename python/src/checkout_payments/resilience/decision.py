@@ -1,4 +1,4 @@
-"""Steps 4–9 of one call (config/SEMANTICS.md §8): after an attempt ended, end the call or sleep and retry."""
+"""Steps 5–10 of one call (config/SEMANTICS.md §8): after an attempt ended, end the call or sleep and retry."""
 
 from __future__ import annotations
 
@@ -45,9 +45,9 @@ def decide(
 ) -> Decision:
     """The decision after attempt `attempt` ended at `now` with `ended_with` (None: success).
 
-    Made once per finished attempt: it draws from `rand` exactly when it computes a delay (step 8),
+    Made once per finished attempt: it draws from `rand` exactly when it computes a delay (step 9),
     so whoever asks it must not ask twice. A delay is slept only if the attempt after it would start
-    (step 9, `sleep_allowed`): pass the call site's cap, `answer_margin_ms` and `min_deadline_ms`
+    (step 10, `sleep_allowed`): pass the call site's cap, `answer_margin_ms` and `min_deadline_ms`
     (the defaults allow any sleep that ends before the deadline).
     """
     if ended_with is None or ended_with is ErrorClass.DECLINED:

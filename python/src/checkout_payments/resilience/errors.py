@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
 from checkout_payments.resilience.taxonomy import ErrorClass
 
-if TYPE_CHECKING:
-    from checkout_payments.resilience.call import CallResult
+
+class EndedCall(Protocol):
+    """What an error keeps of the loop's call that ended with it; `CallResult` is one.
+
+    A protocol, so that this module needs no import of the loop's types (which import these errors).
+    """
+
+    @property
+    def error_class(self) -> ErrorClass | None: ...
+
+    @property
+    def attempts(self) -> int: ...
+
+    @property
+    def sleeps_ms(self) -> tuple[int, ...]: ...
 
 
 class ResilienceError(Exception):
@@ -23,7 +36,7 @@ class ResilienceError(Exception):
         message: str,
         retryable: bool | None = None,
         *,
-        call: CallResult[Any] | None = None,
+        call: EndedCall | None = None,
     ) -> None:
         super().__init__(f"{error_class}: {message}")
         self.error_class = error_class
@@ -41,7 +54,7 @@ class CircuitOpenError(ResilienceError):
     (None when an upstream's answer said its own breaker was open)."""
 
     def __init__(
-        self, retry_after_ms: int | None, message: str | None = None, *, call: CallResult[Any] | None = None
+        self, retry_after_ms: int | None, message: str | None = None, *, call: EndedCall | None = None
     ) -> None:
         text = message or f"circuit breaker is open; retry after {retry_after_ms} ms"
         super().__init__(ErrorClass.CIRCUIT_OPEN, text, False, call=call)
@@ -55,16 +68,28 @@ class HalfOpenLimitError(ResilienceError):
         self,
         message: str = "circuit breaker is half-open and its trial slots are taken",
         *,
-        call: CallResult[Any] | None = None,
+        call: EndedCall | None = None,
     ) -> None:
         super().__init__(ErrorClass.HALF_OPEN_LIMIT, message, False, call=call)
+
+
+class BulkheadFullError(ResilienceError):
+    """Every bulkhead slot of the operation is taken in this process: the upstream was not called (§11)."""
+
+    def __init__(
+        self,
+        message: str = "every bulkhead slot of the operation is taken",
+        *,
+        call: EndedCall | None = None,
+    ) -> None:
+        super().__init__(ErrorClass.BULKHEAD_FULL, message, False, call=call)
 
 
 class DeadlineExceededError(ResilienceError):
     """The deadline left no time for (another) attempt, or ran out during one cut short by it."""
 
     def __init__(
-        self, message: str = "the deadline left no time for another attempt", *, call: CallResult[Any] | None = None
+        self, message: str = "the deadline left no time for another attempt", *, call: EndedCall | None = None
     ) -> None:
         super().__init__(ErrorClass.DEADLINE_EXCEEDED, message, False, call=call)
 
@@ -72,7 +97,5 @@ class DeadlineExceededError(ResilienceError):
 class RetryBudgetExhaustedError(ResilienceError):
     """The upstream's retry budget refused a retry."""
 
-    def __init__(
-        self, message: str = "the retry budget refused a retry", *, call: CallResult[Any] | None = None
-    ) -> None:
+    def __init__(self, message: str = "the retry budget refused a retry", *, call: EndedCall | None = None) -> None:
         super().__init__(ErrorClass.RETRY_BUDGET_EXHAUSTED, message, False, call=call)

@@ -1,7 +1,7 @@
 """The tenacity strategies of the call loop (call.py): the decision is made once, by the retry predicate.
 
 tenacity ≥ 8.3 runs `wait` before `stop`, so a draw inside `wait` would be spent even when the call
-then stops; the `retry` predicate, which runs first, makes the whole step 4–9 decision once per
+then stops; the `retry` predicate, which runs first, makes the whole step 5–10 decision once per
 finished attempt, and `wait` and `stop` only read it.
 """
 
@@ -24,7 +24,7 @@ class DecidedRun(Protocol):
     decision: Decision | None
 
     def decide(self) -> Decision:
-        """Steps 4–9 for the attempt that just ended."""
+        """Steps 5–10 for the attempt that just ended."""
         ...
 
 
