@@ -17,7 +17,7 @@ import {
   wrap,
 } from "cockatiel";
 
-import { CircuitBreaker, ResilientCall, RetryBudget, defaultClassifier, loadConfig } from "@checkout/core";
+import { Bulkhead, CircuitBreaker, ResilientCall, RetryBudget, defaultClassifier, loadConfig } from "@checkout/core";
 
 const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 2000);
 
@@ -31,8 +31,9 @@ const kernel = new ResilientCall({
   role: "origin",
   breaker: new CircuitBreaker(payment.circuit_breaker),
   budget: new RetryBudget(payment.retry_budget),
+  bulkhead: new Bulkhead(payment.bulkhead),
   classifier: defaultClassifier,
-  now: () => Math.floor(performance.now()),
+  clock: () => Math.floor(performance.now()),
   random: Math.random,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 });
@@ -62,18 +63,18 @@ bench
     await noop();
   })
   .add("kernel: ResilientCall.run", async () => {
-    const result = await kernel.run(noop);
-    if (result.result !== "success") throw new Error(result.result);
+    const result = await kernel.call(noop);
+    if (result.outcome !== "success") throw new Error(result.outcome);
   })
   .add("cockatiel: retry + breaker", async () => {
     await cockatiel.execute(noop);
   })
   .add("kernel + AbortSignal.timeout in the attempt", async () => {
-    const result = await kernel.run(({ timeoutMs }) => {
+    const result = await kernel.call(({ timeoutMs }) => {
       AbortSignal.timeout(timeoutMs);
       return noop();
     });
-    if (result.result !== "success") throw new Error(result.result);
+    if (result.outcome !== "success") throw new Error(result.outcome);
   })
   .add("cockatiel: retry + breaker + timeout", async () => {
     await cockatielWithTimeout.execute(noop);

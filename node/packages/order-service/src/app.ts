@@ -66,14 +66,22 @@ export function buildApp(deps: AppDependencies): OrderServiceApp {
   let inflight = 0;
   const metrics = new Metrics({
     pool: () => database.stats(),
-    breakerState: () => payments.breaker.state,
-    budget: () => payments.budget,
+    operation: (operation) => {
+      const { breaker, budget, bulkhead } = payments.upstream.operation(operation);
+      return {
+        breakerState: breaker.state,
+        tokensMilli: budget.tokensMilli,
+        maxMilli: budget.maxMilli,
+        inFlight: bulkhead.inFlight,
+        maxConcurrent: bulkhead.maxConcurrent,
+      };
+    },
     config: () => ({ version: config.settings.version, fingerprint: config.active.loaded.fingerprint }),
     inflight: () => inflight,
   });
   const payments = new Payments({ gateway, config, clock, random: deps.random ?? Math.random, metrics, logger });
   const repository = new OrderRepository(database);
-  const reconciler = new Reconciler({ repository, gateway, config, clock, logger });
+  const reconciler = new Reconciler({ repository, payments, config, clock, logger });
   const settleNow = (order: Order): Promise<Order> => reconciler.settleNow(order);
   const orders = new OrderService({ repository, database, payments, config, metrics, logger, settleNow });
   const monitor = new PoolMonitor({ database, config, logger });
@@ -182,21 +190,24 @@ export function buildApp(deps: AppDependencies): OrderServiceApp {
     const monitoring = config.settings.monitoring;
     const reachable = database.reachable;
     const critical = !reachable || pool.utilization >= monitoring.pool_utilization_critical;
-    const degraded = pool.utilization >= monitoring.pool_utilization_warn || payments.breaker.state !== "closed";
+    // The charge's breaker and budget: what decides whether orders can be paid now. (An open lookup
+    // breaker only delays reconciliation, and without lookups it would stay open, degraded forever.)
+    const { breaker, budget } = payments.upstream.charge;
+    const degraded = pool.utilization >= monitoring.pool_utilization_warn || breaker.state !== "closed";
     const active = config.active;
     return reply.code(critical ? 503 : 200).send({
       status: critical ? "critical" : degraded ? "degraded" : "ok",
       service: SERVICE,
       database: { reachable },
       pool,
-      breaker: { state: payments.breaker.state, generation: payments.breaker.generation },
+      breaker: { state: breaker.state, generation: breaker.generation },
       config: {
         version: active.loaded.settings.version,
         fingerprint: active.loaded.fingerprint,
         path: active.loaded.path,
         loaded_at: active.loadedAt.toISOString(),
       },
-      retry_budget: { tokens: payments.budget.tokensMilli / 1000, max_tokens: payments.budget.maxMilli / 1000 },
+      retry_budget: { tokens: budget.tokensMilli / 1000, max_tokens: budget.maxMilli / 1000 },
       reconciler: {
         unknown_orders: reconciler.unknownOrders,
         last_run_at: reconciler.lastRunAt?.toISOString() ?? null,

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
-import { VECTOR_TOPICS } from "./vectors.js";
+import { vectorTopics } from "./schema.js";
 
-/** Names another directory of vectors (one holding the six topic folders). */
+/** Names another directory of vectors (one holding the topic folders of vector.schema.json). */
 export const VECTORS_DIR_ENV = "CONFORMANCE_VECTORS_DIR";
 
 const REPO_VECTORS = path.join("tests", "contracts");
@@ -31,9 +31,9 @@ export function vectorsDir(
   }
 }
 
-/** Every .json file of the six topic folders (config/ is not a resilience topic), sorted by topic and name. */
+/** Every .json file of the schema's topic folders (config/ is not a resilience topic), sorted by topic and name. */
 export function vectorFiles(dir: string): string[] {
-  return VECTOR_TOPICS.flatMap((topic) => {
+  return vectorTopics().flatMap((topic) => {
     const folder = path.join(dir, topic);
     if (!existsSync(folder)) {
       return [];

@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
+// schema-sha256: 49f9e6003bb26c232dae4a74d38f1e307363b1c0167905535ccc69ef75a14903
 // lint rules: tools/configlint/rules.py
 
 import type { TimeoutConfig } from "./timeoutConfig.js";
@@ -213,6 +213,46 @@ export function lintConfig(settings: TimeoutConfig): LintFinding[] {
       severity: "warning",
       pointer: "/gateway/idempotency/retention_ms",
       message: `gateway idempotency retention_ms is ${settings.gateway.idempotency.retention_ms} ms, less than 24 h: a client retrying a payment after that with the same Idempotency-Key is charged again; expected retention_ms >= 86400000 (the IETF Idempotency-Key draft suggests 24 h)`,
+    });
+  }
+
+  // lookup-timeout-covers-p99
+  if (!(settings.payment.lookup.timeout_ms >= settings.payment.lookup.provider_expected_p99_ms)) {
+    findings.push({
+      rule: "lookup-timeout-covers-p99",
+      severity: "error",
+      pointer: "/payment/lookup/timeout_ms",
+      message: `payment lookup timeout_ms is ${settings.payment.lookup.timeout_ms} ms, below the lookup's expected p99 latency of ${settings.payment.lookup.provider_expected_p99_ms} ms, so reconciliation would time out on healthy lookups; expected timeout_ms >= provider_expected_p99_ms`,
+    });
+  }
+
+  // lookup-deadline-floor-leaves-an-attempt
+  if (!(settings.payment.min_deadline_ms + settings.payment.answer_margin_ms <= settings.payment.lookup.timeout_ms)) {
+    findings.push({
+      rule: "lookup-deadline-floor-leaves-an-attempt",
+      severity: "error",
+      pointer: "/payment/lookup/timeout_ms",
+      message: `payment min_deadline_ms ${settings.payment.min_deadline_ms} ms + answer_margin_ms ${settings.payment.answer_margin_ms} ms is more than lookup timeout_ms ${settings.payment.lookup.timeout_ms} ms: no lookup attempt could send an X-Deadline-Ms the next hop accepts; expected min_deadline_ms + answer_margin_ms <= lookup timeout_ms`,
+    });
+  }
+
+  // lookup-retry-jitter-within-base
+  if (!(settings.payment.lookup.retry.jitter_ms <= settings.payment.lookup.retry.base_delay_ms)) {
+    findings.push({
+      rule: "lookup-retry-jitter-within-base",
+      severity: "error",
+      pointer: "/payment/lookup/retry/jitter_ms",
+      message: `lookup retry jitter_ms is ${settings.payment.lookup.retry.jitter_ms} ms, larger than base_delay_ms ${settings.payment.lookup.retry.base_delay_ms} ms; expected jitter_ms <= base_delay_ms`,
+    });
+  }
+
+  // lookup-retry-max-delay-covers-base
+  if (!(settings.payment.lookup.retry.max_delay_ms >= settings.payment.lookup.retry.base_delay_ms)) {
+    findings.push({
+      rule: "lookup-retry-max-delay-covers-base",
+      severity: "error",
+      pointer: "/payment/lookup/retry/max_delay_ms",
+      message: `lookup retry max_delay_ms is ${settings.payment.lookup.retry.max_delay_ms} ms, below base_delay_ms ${settings.payment.lookup.retry.base_delay_ms} ms; expected max_delay_ms >= base_delay_ms`,
     });
   }
   return findings;

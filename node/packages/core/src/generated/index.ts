@@ -1,8 +1,8 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
+// schema-sha256: 49f9e6003bb26c232dae4a74d38f1e307363b1c0167905535ccc69ef75a14903
 
-export type { TimeoutConfig, PaymentSettings, RetrySettings, CircuitBreakerSettings, RetryBudgetSettings, DatabaseSettings, PoolSettings, GatewaySettings, IdempotencySettings, FleetSettings, MonitoringSettings, OrderServiceSettings, LambdaSettings } from "./timeoutConfig.js";
+export type { TimeoutConfig, PaymentSettings, RetrySettings, CircuitBreakerSettings, RetryBudgetSettings, BulkheadSettings, LookupSettings, DatabaseSettings, PoolSettings, GatewaySettings, IdempotencySettings, FleetSettings, MonitoringSettings, OrderServiceSettings, LambdaSettings } from "./timeoutConfig.js";
 export type { LintFinding, LintSeverity } from "./configLint.js";
 export { lintConfig, worstCaseCallMs } from "./configLint.js";
 export { SCHEMA_SHA256, timeoutSchema } from "./timeoutSchema.js";

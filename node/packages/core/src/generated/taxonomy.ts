@@ -1,6 +1,6 @@
 // generated from config/taxonomy.json — do not edit
 // regenerate: nox -s codegen
-// taxonomy-sha256: f45f001f01dfecc33f1deb0cafc7b3c4c67d29d5db66740873a8228300f64529
+// taxonomy-sha256: a8b4ba3f6042ae5b7c0424d4442965614d6c13d6ff78b8139d2c9827e5434515
 // The error taxonomy (config/SEMANTICS.md §6) and the call-site roles (§7).
 
 /** The outcome a circuit breaker (and the retry budget) records for a finished attempt. */
@@ -20,6 +20,7 @@ export type ErrorClass =
   | "OVERLOADED"
   | "CIRCUIT_OPEN"
   | "HALF_OPEN_LIMIT"
+  | "BULKHEAD_FULL"
   | "DEADLINE_EXCEEDED"
   | "RETRY_BUDGET_EXHAUSTED"
   | "DECLINED"
@@ -62,6 +63,11 @@ export const ERROR_CLASSES: Readonly<Record<ErrorClass, ErrorClassInfo>> = Objec
   CIRCUIT_OPEN: Object.freeze({ breaker: "ignored", retryable: false, httpStatus: 503 }),
   /** half-open trial slots are taken; upstream not called */
   HALF_OPEN_LIMIT: Object.freeze({ breaker: "ignored", retryable: false, httpStatus: 503 }),
+  /**
+   * the operation's concurrency limit (bulkhead.max_concurrent) is reached in this process; upstream
+   * not called (§11)
+   */
+  BULKHEAD_FULL: Object.freeze({ breaker: "ignored", retryable: false, httpStatus: 503 }),
   /**
    * the deadline left no time for (another) attempt, or a cut attempt ran out (§5: its outcome is
    * the evidence rule's)

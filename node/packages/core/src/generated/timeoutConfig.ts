@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
+// schema-sha256: 49f9e6003bb26c232dae4a74d38f1e307363b1c0167905535ccc69ef75a14903
 
 /**
  * Timeouts, pool sizes, retry, circuit-breaker and monitoring settings of the checkout payment
@@ -18,7 +18,8 @@ export interface TimeoutConfig {
   readonly version: string;
 
   /**
-   * How callers talk to the payment gateway and the gateway to the payment provider.
+   * How callers talk to the payment gateway and the gateway to the payment provider: the charge's
+   * policy, the hop's deadline floor and margin, and the lookup's own policy.
    */
   readonly payment: PaymentSettings;
 
@@ -55,7 +56,8 @@ export interface TimeoutConfig {
 }
 
 /**
- * How callers talk to the payment gateway and the gateway to the payment provider.
+ * How callers talk to the payment gateway and the gateway to the payment provider: the charge's
+ * policy, the hop's deadline floor and margin, and the lookup's own policy.
  */
 export interface PaymentSettings {
   /**
@@ -102,19 +104,30 @@ export interface PaymentSettings {
   readonly answer_margin_ms: number;
 
   /**
-   * Exponential backoff with jitter between attempts of one payment.
+   * The charge's backoff between attempts.
    */
   readonly retry: RetrySettings;
 
   /**
-   * Stops calling an upstream that keeps failing, then probes it.
+   * The charge's breaker: one per upstream per process.
    */
   readonly circuit_breaker: CircuitBreakerSettings;
 
   /**
-   * Token bucket that caps retries while an upstream fails (after gRPC retry throttling).
+   * The charge's retry budget: one per upstream per process.
    */
   readonly retry_budget: RetryBudgetSettings;
+
+  /**
+   * The charge's concurrency limit per process: 20 s attempts under a provider slowdown must not pin
+   * every worker.
+   */
+  readonly bulkhead: BulkheadSettings;
+
+  /**
+   * The policy of a payment lookup; the fields above are the charge's.
+   */
+  readonly lookup: LookupSettings;
 }
 
 /**
@@ -209,6 +222,71 @@ export interface RetryBudgetSettings {
    * @remarks number in (0, 1000]
    */
   readonly token_ratio: number;
+}
+
+/**
+ * A concurrency limit (bulkhead) on one operation of one upstream, per process: at most
+ * max_concurrent attempts in flight at once; an attempt that finds every slot taken does not start
+ * and the call ends BULKHEAD_FULL (SEMANTICS §11).
+ */
+export interface BulkheadSettings {
+  /**
+   * Most attempts of this operation in flight at once in one process; one more ends its call with
+   * BULKHEAD_FULL, nothing sent.
+   *
+   * @remarks integer in [1, 100000]
+   */
+  readonly max_concurrent: number;
+}
+
+/**
+ * The policy of a payment lookup (GET /payments/{key}, the provider's status query): its own
+ * timeout, retries, breaker, budget and bulkhead, so a reconciliation storm of lookups cannot open
+ * the charge breaker or spend the charge budget (SEMANTICS §11). min_deadline_ms and
+ * answer_margin_ms are the payment's: the same hop receives both.
+ */
+export interface LookupSettings {
+  /**
+   * Per-attempt timeout of one lookup, in milliseconds; the lint requires it to cover
+   * provider_expected_p99_ms and min_deadline_ms + answer_margin_ms.
+   *
+   * @remarks integer milliseconds in [1, 600000]
+   */
+  readonly timeout_ms: number;
+
+  /**
+   * Overall deadline of one lookup that received none, in milliseconds.
+   *
+   * @remarks integer milliseconds in [1, 3600000]
+   */
+  readonly deadline_ms: number;
+
+  /**
+   * The expected p99 latency of a lookup, in milliseconds (the evidence rule's bound, SEMANTICS §5).
+   *
+   * @remarks integer milliseconds in [1, 600000]
+   */
+  readonly provider_expected_p99_ms: number;
+
+  /**
+   * The lookup's backoff between attempts.
+   */
+  readonly retry: RetrySettings;
+
+  /**
+   * The lookup's own breaker.
+   */
+  readonly circuit_breaker: CircuitBreakerSettings;
+
+  /**
+   * The lookup's own retry budget.
+   */
+  readonly retry_budget: RetryBudgetSettings;
+
+  /**
+   * The lookup's own concurrency limit.
+   */
+  readonly bulkhead: BulkheadSettings;
 }
 
 /**

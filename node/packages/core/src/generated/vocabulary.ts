@@ -1,6 +1,6 @@
 // generated from config/vocabulary.json — do not edit
 // regenerate: nox -s codegen
-// vocabulary-sha256: a173588983bbf772b894bef99642c01fb6f9ca8a12abd42708699fba1f007483
+// vocabulary-sha256: 58e2e82e8d0b0acb694efa8cdb79a44d3f051be8bbd9f6e3fa7771a933f91ac0
 
 /** One metric of the vocabulary (config/METRICS.md): name, type, label names, help, known label values. */
 export interface MetricSpec<L extends string = string> {
@@ -33,64 +33,82 @@ export const REQUEST_DURATION_SECONDS = {
 export const UPSTREAM_ATTEMPTS_TOTAL = {
   name: "checkout_upstream_attempts_total",
   type: "counter",
-  labels: ["service", "upstream", "result"],
+  labels: ["service", "upstream", "operation", "result"],
   help: "attempts made to the upstream",
-  values: { result: ["success", "DECLINED"] },
-} as const satisfies MetricSpec<"service" | "upstream" | "result">;
+  values: { operation: ["charge", "lookup"], result: ["success", "DECLINED"] },
+} as const satisfies MetricSpec<"service" | "upstream" | "operation" | "result">;
 
 /** duration of each upstream attempt */
 export const UPSTREAM_LATENCY_SECONDS = {
   name: "checkout_upstream_latency_seconds",
   type: "histogram",
-  labels: ["service", "upstream"],
+  labels: ["service", "upstream", "operation"],
   help: "duration of each upstream attempt",
-  values: {},
-} as const satisfies MetricSpec<"service" | "upstream">;
+  values: { operation: ["charge", "lookup"] },
+} as const satisfies MetricSpec<"service" | "upstream" | "operation">;
 
 /** retries scheduled (backoff sleeps begun) */
 export const RETRIES_TOTAL = {
   name: "checkout_retries_total",
   type: "counter",
-  labels: ["service", "upstream"],
+  labels: ["service", "upstream", "operation"],
   help: "retries scheduled (backoff sleeps begun)",
-  values: {},
-} as const satisfies MetricSpec<"service" | "upstream">;
+  values: { operation: ["charge", "lookup"] },
+} as const satisfies MetricSpec<"service" | "upstream" | "operation">;
 
 /** 1 for the current state, 0 for the others */
 export const BREAKER_STATE = {
   name: "checkout_breaker_state",
   type: "gauge",
-  labels: ["service", "upstream", "state"],
+  labels: ["service", "upstream", "operation", "state"],
   help: "1 for the current state, 0 for the others",
-  values: { state: ["closed", "open", "half_open"] },
-} as const satisfies MetricSpec<"service" | "upstream" | "state">;
+  values: { operation: ["charge", "lookup"], state: ["closed", "open", "half_open"] },
+} as const satisfies MetricSpec<"service" | "upstream" | "operation" | "state">;
 
 /** breaker transitions */
 export const BREAKER_TRANSITIONS_TOTAL = {
   name: "checkout_breaker_transitions_total",
   type: "counter",
-  labels: ["service", "upstream", "from", "to"],
+  labels: ["service", "upstream", "operation", "from", "to"],
   help: "breaker transitions",
-  values: {},
-} as const satisfies MetricSpec<"service" | "upstream" | "from" | "to">;
+  values: { operation: ["charge", "lookup"] },
+} as const satisfies MetricSpec<"service" | "upstream" | "operation" | "from" | "to">;
 
 /** tokens left (milli-tokens / 1000) */
 export const RETRY_BUDGET_TOKENS = {
   name: "checkout_retry_budget_tokens",
   type: "gauge",
-  labels: ["service", "upstream"],
+  labels: ["service", "upstream", "operation"],
   help: "tokens left (milli-tokens / 1000)",
-  values: {},
-} as const satisfies MetricSpec<"service" | "upstream">;
+  values: { operation: ["charge", "lookup"] },
+} as const satisfies MetricSpec<"service" | "upstream" | "operation">;
 
 /** bucket size */
 export const RETRY_BUDGET_MAX_TOKENS = {
   name: "checkout_retry_budget_max_tokens",
   type: "gauge",
-  labels: ["service", "upstream"],
+  labels: ["service", "upstream", "operation"],
   help: "bucket size",
-  values: {},
-} as const satisfies MetricSpec<"service" | "upstream">;
+  values: { operation: ["charge", "lookup"] },
+} as const satisfies MetricSpec<"service" | "upstream" | "operation">;
+
+/** attempts of the operation in flight now (SEMANTICS §11) */
+export const BULKHEAD_IN_FLIGHT = {
+  name: "checkout_bulkhead_in_flight",
+  type: "gauge",
+  labels: ["service", "upstream", "operation"],
+  help: "attempts of the operation in flight now (SEMANTICS §11)",
+  values: { operation: ["charge", "lookup"] },
+} as const satisfies MetricSpec<"service" | "upstream" | "operation">;
+
+/** the operation's bulkhead size from config */
+export const BULKHEAD_MAX_CONCURRENT = {
+  name: "checkout_bulkhead_max_concurrent",
+  type: "gauge",
+  labels: ["service", "upstream", "operation"],
+  help: "the operation's bulkhead size from config",
+  values: { operation: ["charge", "lookup"] },
+} as const satisfies MetricSpec<"service" | "upstream" | "operation">;
 
 /** requests being handled now */
 export const INFLIGHT_REQUESTS = {
@@ -147,7 +165,7 @@ export const PAYMENT_OUTCOMES_TOTAL = {
 } as const satisfies MetricSpec<"service" | "status">;
 
 /** Every metric of the vocabulary, in the order of METRICS.md. */
-export const METRICS: readonly MetricSpec[] = [REQUESTS_TOTAL, REQUEST_DURATION_SECONDS, UPSTREAM_ATTEMPTS_TOTAL, UPSTREAM_LATENCY_SECONDS, RETRIES_TOTAL, BREAKER_STATE, BREAKER_TRANSITIONS_TOTAL, RETRY_BUDGET_TOKENS, RETRY_BUDGET_MAX_TOKENS, INFLIGHT_REQUESTS, POOL_CONNECTIONS, POOL_MAX_CONNECTIONS, CONFIG_INFO, CONFIG_RELOADS_TOTAL, PAYMENT_OUTCOMES_TOTAL];
+export const METRICS: readonly MetricSpec[] = [REQUESTS_TOTAL, REQUEST_DURATION_SECONDS, UPSTREAM_ATTEMPTS_TOTAL, UPSTREAM_LATENCY_SECONDS, RETRIES_TOTAL, BREAKER_STATE, BREAKER_TRANSITIONS_TOTAL, RETRY_BUDGET_TOKENS, RETRY_BUDGET_MAX_TOKENS, BULKHEAD_IN_FLIGHT, BULKHEAD_MAX_CONCURRENT, INFLIGHT_REQUESTS, POOL_CONNECTIONS, POOL_MAX_CONNECTIONS, CONFIG_INFO, CONFIG_RELOADS_TOTAL, PAYMENT_OUTCOMES_TOTAL];
 
 /** The upper bounds of every histogram, in seconds. */
 export const HISTOGRAM_BUCKETS_SECONDS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 20, 30, 60];

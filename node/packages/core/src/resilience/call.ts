@@ -1,105 +1,34 @@
-import type { PaymentSettings } from "../generated/index.js";
+import type { Attempt, AttemptContext, AttemptVerdict, CallResult, CallSettings, Classifier } from "./attempt.js";
 import { backoffDelayMs } from "./backoff.js";
 import type { CircuitBreaker, Permit } from "./breaker.js";
 import type { RetryBudget } from "./budget.js";
+import type { Bulkhead, BulkheadSlot } from "./bulkhead.js";
 import { attemptCapMs, attemptTimeoutMs, deadlineHeaderMs, sleepAllowed } from "./deadline.js";
-import { ResilienceError } from "./errors.js";
+import { CircuitOpenError, ResilienceError } from "./errors.js";
 import { ERROR_CLASSES, isRetried, type ErrorClass, type Outcome, type Role } from "./taxonomy.js";
-
-/**
- * What one attempt is given: its number (1 = first), its timeout (wait that long for the answer) and
- * the `X-Deadline-Ms` value it sends, `timeoutMs − answer_margin_ms` (SEMANTICS.md §5).
- */
-export interface AttemptContext {
-  readonly attempt: number;
-  readonly timeoutMs: number;
-  readonly deadlineHeaderMs: number;
-}
-
-/** How an attempt ended. */
-export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-/** What the classifier made of an attempt's end (SEMANTICS.md §6). */
-export type AttemptVerdict =
-  | { readonly kind: "success" }
-  /** An answer, not a fault: the call ends with DECLINED and nothing counts it. */
-  | { readonly kind: "declined" }
-  | {
-      readonly kind: "error";
-      readonly errorClass: ErrorClass;
-      /** The `retryable` of the error answer's body; `null` when there was no such body. */
-      readonly downstreamRetryable: boolean | null;
-      /**
-       * The attempt's own timeout ran out (no answer in time); only a TIMEOUT can say so. A TIMEOUT
-       * without it counts as timed out when the attempt took its whole timeout, and as the
-       * upstream's TIMEOUT answer otherwise (SEMANTICS.md §5, evidence rule).
-       */
-      readonly timedOut?: boolean;
-    };
-
-/** Turns an attempt's value or thrown error into a verdict; the only place that knows the transport. */
-export type Classifier<T> = (settled: Settled<T>) => AttemptVerdict;
-
-/**
- * Values are successes; a thrown `ResilienceError` has its class (its `retryable: false` is the
- * downstream's veto), anything else is INTERNAL.
- */
-export function defaultClassifier(settled: Settled<unknown>): AttemptVerdict {
-  if (settled.ok) {
-    return SUCCESS;
-  }
-  const error = settled.error;
-  if (error instanceof ResilienceError) {
-    if (error.errorClass === "DECLINED") {
-      return DECLINED;
-    }
-    return { kind: "error", errorClass: error.errorClass, downstreamRetryable: error.retryable ? null : false };
-  }
-  return { kind: "error", errorClass: "INTERNAL", downstreamRetryable: null };
-}
-
-const SUCCESS: AttemptVerdict = Object.freeze({ kind: "success" });
-const DECLINED: AttemptVerdict = Object.freeze({ kind: "declined" });
-
-/** The part of the payment settings one call needs. */
-export type CallSettings = Pick<
-  PaymentSettings,
-  "timeout_ms" | "deadline_ms" | "provider_expected_p99_ms" | "min_deadline_ms" | "answer_margin_ms" | "retry"
->;
 
 /** Everything a call depends on, injected: no clock, randomness or timer is read from globals. */
 export interface ResilientCallOptions<T> {
   readonly settings: CallSettings;
   readonly role: Role;
-  /** Shared by every call to the same upstream. */
+  /** Shared by every call of the same operation of the same upstream. */
   readonly breaker: CircuitBreaker;
-  /** Shared by every call to the same upstream. */
+  /** Shared like the breaker. */
   readonly budget: RetryBudget;
+  /** Shared like the breaker: the operation's attempts in flight in this process. */
+  readonly bulkhead: Bulkhead;
   readonly classifier: Classifier<T>;
   /** Monotonic clock, integer ms. */
-  readonly now: () => number;
-  /** One draw in [0, 1) per scheduled retry. */
+  readonly clock: () => number;
+  /** One draw in [0, 1) per computed backoff delay. */
   readonly random: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** How a call ended. `retryable` is always false: once this loop ran, nobody upstream may retry. */
-export interface CallResult<T> {
-  /** `success`, `DECLINED` (an answer) or the class the call failed with. */
-  readonly result: "success" | ErrorClass;
-  /** Attempts actually run; a breaker rejection is not one. */
-  readonly attempts: number;
-  readonly sleepsMs: readonly number[];
-  /** What the last attempt returned or threw; `undefined` when none ran. */
-  readonly last: Settled<T> | undefined;
-  readonly retryable: false;
-}
-
-/** What one attempt is: it must give up by `timeoutMs` (the kernel runs no timer) and send the header. */
-export type Attempt<T> = (context: AttemptContext) => Promise<T>;
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
 /**
- * One call, SEMANTICS.md §8: deadline ⊃ retry ⊃ breaker ⊃ attempt timeout.
+ * One call, SEMANTICS.md §8: deadline ⊃ retry ⊃ bulkhead ⊃ breaker ⊃ attempt timeout.
  *
  * A hand-written loop rather than cockatiel (or opossum): their half-open breakers admit a single
  * probe and count differently, and neither lets the random draw of the backoff be injected.
@@ -111,19 +40,45 @@ export class ResilientCall<T> {
     this.#options = options;
   }
 
-  /** Runs `attempt` until §8 ends the call; `deadlineAt` defaults to `now() + deadline_ms`. */
-  async run(attempt: Attempt<T>, deadlineAt?: number): Promise<CallResult<T>> {
-    const { settings, role, breaker, budget, classifier, now, random, sleep } = this.#options;
-    const deadline = deadlineAt ?? now() + settings.deadline_ms;
+  get settings(): CallSettings {
+    return this.#options.settings;
+  }
+
+  get role(): Role {
+    return this.#options.role;
+  }
+
+  get breaker(): CircuitBreaker {
+    return this.#options.breaker;
+  }
+
+  get budget(): RetryBudget {
+    return this.#options.budget;
+  }
+
+  get bulkhead(): Bulkhead {
+    return this.#options.bulkhead;
+  }
+
+  /**
+   * Runs `attempt` until §8 ends the call; `deadlineAt` defaults to `clock() + deadline_ms`. Rethrows
+   * an error the classifier gives no verdict for (a bug), after giving its slot and permit back.
+   */
+  async call(attempt: Attempt<T>, deadlineAt?: number): Promise<CallResult<T>> {
+    const { settings, role, breaker, budget, bulkhead, clock, random, sleep } = this.#options;
+    const deadline = deadlineAt ?? clock() + settings.deadline_ms;
     const sleepsMs: number[] = [];
     let attempts = 0;
     let last: Settled<T> | undefined;
-    const end = (result: CallResult<T>["result"]): CallResult<T> => ({
-      result,
+    let retryAfterMs: number | null = null;
+    const end = (errorClass: ErrorClass | null): CallResult<T> => ({
+      errorClass,
       attempts,
       sleepsMs,
-      last,
-      retryable: false,
+      value: last?.ok === true ? last.value : undefined,
+      error: last?.ok === false ? last.error : undefined,
+      retryAfterMs,
+      outcome: errorClass ?? "success",
     });
 
     const margin = settings.answer_margin_ms;
@@ -132,30 +87,37 @@ export class ResilientCall<T> {
     // §5's evidence rule: an attempt that ran out is a failure only if it had at least this long.
     const evidenceMs = Math.min(settings.timeout_ms, settings.provider_expected_p99_ms);
     for (let k = 1; ; k++) {
-      const startedAt = now();
+      const startedAt = clock();
       let timeoutMs: number;
+      try {
+        // Step 1. An X-Deadline-Ms below min_deadline_ms would be refused by the next hop: the
+        // attempt does not start, takes no slot and asks the breaker nothing.
+        timeoutMs = attemptTimeoutMs(startedAt, deadline, cap, margin, floor);
+      } catch (error) {
+        return end(classOf(error));
+      }
+      // Step 2, before the breaker: a full bulkhead says nothing about the upstream and must not
+      // take a half-open trial slot.
+      const slot = bulkhead.tryAcquire();
+      if (slot === null) {
+        return end("BULKHEAD_FULL");
+      }
       let permit: Permit;
       try {
-        // An X-Deadline-Ms below min_deadline_ms would be refused by the next hop: the attempt does
-        // not start, sends nothing and asks the breaker nothing.
-        timeoutMs = attemptTimeoutMs(startedAt, deadline, cap, margin, floor);
         permit = breaker.allow(startedAt);
       } catch (error) {
-        if (error instanceof ResilienceError) {
-          return end(error.errorClass);
+        slot.release();
+        if (error instanceof CircuitOpenError) {
+          retryAfterMs = error.retryAfterMs;
         }
-        throw error;
+        return end(classOf(error));
       }
 
       attempts = k;
-      try {
-        const context = { attempt: k, timeoutMs, deadlineHeaderMs: deadlineHeaderMs(timeoutMs, margin) };
-        last = { ok: true, value: await attempt(context) };
-      } catch (error) {
-        last = { ok: false, error };
-      }
-      const endedAt = now();
-      const verdict = classifier(last);
+      const context = { number: k, timeoutMs, deadlineHeaderMs: deadlineHeaderMs(timeoutMs, margin) };
+      last = await settle(attempt, context, slot);
+      const endedAt = clock();
+      const verdict = this.#verdict(last, permit, endedAt);
       const ranOut = ranOutOfTime(verdict, endedAt - startedAt, timeoutMs);
       // No answer in time: evidence against the upstream only if it had the time it is expected to
       // need; a shorter attempt, cut by a caller's deadline, proves nothing (so a caller's short
@@ -164,10 +126,10 @@ export class ResilientCall<T> {
       permit.record(outcome, endedAt);
       budget.record(outcome);
 
-      if (verdict.kind !== "error") {
-        return end(verdict.kind === "success" ? "success" : "DECLINED");
-      }
       const errorClass = verdict.errorClass;
+      if (errorClass === null || errorClass === "DECLINED") {
+        return end(errorClass);
+      }
       if (ranOut && timeoutMs < cap) {
         // The deadline cut this attempt and it ran out: the call's time is up.
         return end("DEADLINE_EXCEEDED");
@@ -187,24 +149,58 @@ export class ResilientCall<T> {
       sleepsMs.push(delay);
     }
   }
+
+  // The classifier's verdict; an end without one (a bug) gives the permit back and is rethrown.
+  #verdict(settled: Settled<T>, permit: Permit, endedAt: number): AttemptVerdict {
+    const classifier = this.#options.classifier;
+    let verdict: AttemptVerdict | null;
+    try {
+      verdict = settled.ok ? classifier.classifyResult(settled.value) : classifier.classifyError(settled.error);
+    } catch (bug) {
+      permit.record("ignored", endedAt);
+      throw bug;
+    }
+    if (verdict === null) {
+      permit.record("ignored", endedAt);
+      throw (settled as { readonly error: unknown }).error;
+    }
+    return verdict;
+  }
+}
+
+// Runs one attempt; its slot goes back as soon as it ended, before any backoff sleep (§11).
+async function settle<T>(
+  attempt: Attempt<T>,
+  context: AttemptContext,
+  slot: BulkheadSlot,
+): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await attempt(context) };
+  } catch (error) {
+    return { ok: false, error };
+  } finally {
+    slot.release();
+  }
+}
+
+// A refusal before the attempt (deadline, breaker) carries its class; anything else is a bug.
+function classOf(error: unknown): ErrorClass {
+  if (error instanceof ResilienceError) {
+    return error.errorClass;
+  }
+  throw error;
 }
 
 // Whether the attempt's own timeout ran out: the classifier says so, or a TIMEOUT took it all.
 function ranOutOfTime(verdict: AttemptVerdict, elapsedMs: number, timeoutMs: number): boolean {
-  if (verdict.kind !== "error" || verdict.errorClass !== "TIMEOUT") {
+  if (verdict.errorClass !== "TIMEOUT") {
     return false;
   }
-  return verdict.timedOut === true || elapsedMs >= timeoutMs;
+  return verdict.timedOut || elapsedMs >= timeoutMs;
 }
 
 // Classes without a breaker outcome (database and internal ones) never come from an upstream
 // answer; should an attempt end with one, it proves nothing about the upstream.
 function outcomeOf(verdict: AttemptVerdict): Outcome {
-  if (verdict.kind === "success") {
-    return "success";
-  }
-  if (verdict.kind === "declined") {
-    return "ignored";
-  }
-  return ERROR_CLASSES[verdict.errorClass].breaker ?? "ignored";
+  return verdict.errorClass === null ? "success" : (ERROR_CLASSES[verdict.errorClass].breaker ?? "ignored");
 }

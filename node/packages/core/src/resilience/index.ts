@@ -20,14 +20,27 @@ export {
   deadlineHeaderMs,
   sleepAllowed,
 } from "./deadline.js";
-export { ResilientCall, defaultClassifier } from "./call.js";
-export type {
-  Attempt,
-  AttemptContext,
-  AttemptVerdict,
-  CallResult,
-  CallSettings,
-  Classifier,
-  ResilientCallOptions,
-  Settled,
-} from "./call.js";
+export {
+  SUCCESS,
+  TIMED_OUT,
+  classifyAnswer,
+  defaultClassifier,
+  verdictOf,
+  type Attempt,
+  type AttemptContext,
+  type AttemptVerdict,
+  type CallResult,
+  type CallSettings,
+  type Classifier,
+} from "./attempt.js";
+export { Bulkhead, BulkheadSlot } from "./bulkhead.js";
+export { ResilientCall, type ResilientCallOptions } from "./call.js";
+export {
+  OPERATIONS,
+  Upstream,
+  operationPolicy,
+  type Operation,
+  type OperationPolicy,
+  type UpstreamClassifiers,
+  type UpstreamOptions,
+} from "./upstream.js";

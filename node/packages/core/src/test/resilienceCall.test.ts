@@ -2,15 +2,18 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
 import {
+  Bulkhead,
   CircuitBreaker,
   ResilienceError,
   ResilientCall,
   RetryBudget,
+  SUCCESS,
+  TIMED_OUT,
   defaultClassifier,
   type AttemptContext,
   type Transition,
 } from "../index.js";
-import { BREAKER, BUDGET, CALL, FakeClock, UpstreamError, fakeCall } from "./resilience/fakes.js";
+import { BREAKER, BUDGET, BULKHEAD, CALL, FakeClock, UpstreamError, fakeCall } from "./resilience/fakes.js";
 
 /** An upstream that takes `durationMs` on the fake clock per attempt, then answers or throws. */
 function upstream(clock: FakeClock, script: readonly (string | UpstreamError)[], durationMs = 100) {
@@ -18,9 +21,9 @@ function upstream(clock: FakeClock, script: readonly (string | UpstreamError)[],
   const attempt = (context: AttemptContext): Promise<string> => {
     seen.push(context);
     clock.ms += Math.min(durationMs, context.timeoutMs);
-    const answer = script[context.attempt - 1];
+    const answer = script[context.number - 1];
     if (answer === undefined) {
-      return Promise.reject(new Error(`attempt ${context.attempt} was not scripted`));
+      return Promise.reject(new Error(`attempt ${context.number} was not scripted`));
     }
     return answer instanceof UpstreamError ? Promise.reject(answer) : Promise.resolve(answer);
   };
@@ -31,13 +34,12 @@ describe("ResilientCall", () => {
   test("each attempt gets its number, its timeout and X-Deadline-Ms = timeout - answer_margin_ms", async () => {
     const { call, clock, breaker, budget } = fakeCall({ draws: [0.5, 0.5] });
     const { attempt, seen } = upstream(clock, [new UpstreamError("CONNECTION"), new UpstreamError("CONNECTION"), "ok"]);
-    const result = await call.run(attempt, 25000);
-    assert.equal(result.result, "success");
-    assert.deepEqual(result.last, { ok: true, value: "ok" });
+    const result = await call.call(attempt, 25000);
+    assert.deepEqual([result.outcome, result.errorClass, result.value, result.error], ["success", null, "ok", undefined]);
     assert.deepEqual(seen, [
-      { attempt: 1, timeoutMs: 20000, deadlineHeaderMs: 19500 },
-      { attempt: 2, timeoutMs: 20000, deadlineHeaderMs: 19500 },
-      { attempt: 3, timeoutMs: 25000 - (100 + 2250 + 100 + 4250), deadlineHeaderMs: 17800 },
+      { number: 1, timeoutMs: 20000, deadlineHeaderMs: 19500 },
+      { number: 2, timeoutMs: 20000, deadlineHeaderMs: 19500 },
+      { number: 3, timeoutMs: 25000 - (100 + 2250 + 100 + 4250), deadlineHeaderMs: 17800 },
     ]);
     assert.deepEqual(result.sleepsMs, [2250, 4250]);
     // Two failures took 1000 milli-tokens each, the success gave back 100; the streak ended closed.
@@ -47,23 +49,23 @@ describe("ResilientCall", () => {
   test("a relay does not retry a TIMEOUT: its outcome is unknown", async () => {
     const { call, clock, budget } = fakeCall({ role: "relay" });
     const { attempt } = upstream(clock, [new UpstreamError("TIMEOUT")], 20000);
-    const result = await call.run(attempt);
-    assert.deepEqual([result.result, result.attempts, clock.ms, budget.tokensMilli], ["TIMEOUT", 1, 20000, 9000]);
+    const result = await call.call(attempt);
+    assert.deepEqual([result.outcome, result.attempts, clock.ms, budget.tokensMilli], ["TIMEOUT", 1, 20000, 9000]);
   });
 
   test("a body that says retryable false is not retried, but is still a breaker failure", async () => {
     const { call, clock, budget } = fakeCall();
     const { attempt } = upstream(clock, [new UpstreamError("UPSTREAM_UNAVAILABLE", false)]);
-    const result = await call.run(attempt);
-    assert.deepEqual([result.result, result.attempts, budget.tokensMilli], ["UPSTREAM_UNAVAILABLE", 1, 9000]);
+    const result = await call.call(attempt);
+    assert.deepEqual([result.outcome, result.attempts, budget.tokensMilli], ["UPSTREAM_UNAVAILABLE", 1, 9000]);
   });
 
   test("DECLINED is an answer: the call ends with it, and neither breaker nor budget counts it", async () => {
     const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1 });
     const { call, clock, budget } = fakeCall({ breaker });
     const { attempt } = upstream(clock, [new UpstreamError("DECLINED")]);
-    const result = await call.run(attempt);
-    assert.equal(result.result, "DECLINED");
+    const result = await call.call(attempt);
+    assert.equal(result.outcome, "DECLINED");
     assert.equal(breaker.state, "closed");
     assert.equal(budget.tokensMilli, 10000);
   });
@@ -73,17 +75,22 @@ describe("ResilientCall", () => {
     breaker.allow(0).record("failure", 0);
     const { call, clock } = fakeCall({ breaker, clock: new FakeClock(1000) });
     const { attempt, seen } = upstream(clock, ["ok"]);
-    const result = await call.run(attempt);
-    assert.deepEqual([result.result, result.attempts, result.last, seen.length], ["CIRCUIT_OPEN", 0, undefined, 0]);
+    const result = await call.call(attempt);
+    assert.deepEqual(
+      [result.outcome, result.attempts, result.value, result.error, seen.length],
+      ["CIRCUIT_OPEN", 0, undefined, undefined, 0],
+    );
+    // Opened at 0 with a 60 s recovery, asked at 1000: trials are let through 59 s later.
+    assert.equal(result.retryAfterMs, 59000);
   });
 
   test("a cut attempt below min(timeout_ms, p99) that runs out is ignored and ends DEADLINE_EXCEEDED", async () => {
     const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1 });
     const { call, clock, budget } = fakeCall({ breaker, draws: [] });
     const { attempt } = upstream(clock, [new UpstreamError("TIMEOUT")], 20000);
-    const result = await call.run(attempt, 5000);
+    const result = await call.call(attempt, 5000);
     assert.deepEqual(
-      [result.result, clock.ms, budget.tokensMilli, breaker.state],
+      [result.outcome, clock.ms, budget.tokensMilli, breaker.state],
       ["DEADLINE_EXCEEDED", 5000, 10000, "closed"],
     );
   });
@@ -92,9 +99,9 @@ describe("ResilientCall", () => {
     const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1 });
     const { call, clock, budget } = fakeCall({ breaker, settings: { ...CALL, provider_expected_p99_ms: 5000 } });
     const { attempt } = upstream(clock, [new UpstreamError("TIMEOUT")], 20000);
-    const result = await call.run(attempt, 5000);
+    const result = await call.call(attempt, 5000);
     assert.deepEqual(
-      [result.result, clock.ms, budget.tokensMilli, breaker.state],
+      [result.outcome, clock.ms, budget.tokensMilli, breaker.state],
       ["DEADLINE_EXCEEDED", 5000, 9000, "open"],
     );
   });
@@ -102,9 +109,9 @@ describe("ResilientCall", () => {
   test("a quick TIMEOUT answer inside a cut attempt is a TIMEOUT that an origin retries", async () => {
     const { call, clock, budget } = fakeCall({ draws: [0.5] });
     const { attempt, seen } = upstream(clock, [new UpstreamError("TIMEOUT"), "ok"]);
-    const result = await call.run(attempt, 15000);
+    const result = await call.call(attempt, 15000);
     assert.deepEqual(
-      [result.result, result.attempts, result.sleepsMs, budget.tokensMilli],
+      [result.outcome, result.attempts, result.sleepsMs, budget.tokensMilli],
       ["success", 2, [2250], 9100],
     );
     assert.deepEqual(seen.map((context) => context.timeoutMs), [15000, 12650]);
@@ -118,13 +125,14 @@ describe("ResilientCall", () => {
       role: "origin",
       breaker: new CircuitBreaker(BREAKER),
       budget,
-      classifier: () => ({ kind: "error", errorClass: "TIMEOUT", downstreamRetryable: null, timedOut: true }),
-      now: clock.now,
+      bulkhead: new Bulkhead(BULKHEAD),
+      classifier: { classifyResult: () => SUCCESS, classifyError: () => TIMED_OUT },
+      clock: clock.now,
       random: () => 0.5,
       sleep: clock.sleep,
     });
-    const result = await call.run(() => Promise.reject(new Error("aborted")), 5000);
-    assert.deepEqual([result.result, result.attempts, budget.tokensMilli], ["DEADLINE_EXCEEDED", 1, 10000]);
+    const result = await call.call(() => Promise.reject(new Error("aborted")), 5000);
+    assert.deepEqual([result.outcome, result.attempts, budget.tokensMilli], ["DEADLINE_EXCEEDED", 1, 10000]);
   });
 
   test("an attempt with at most answer_margin_ms left does not start and asks the breaker nothing", async () => {
@@ -132,8 +140,8 @@ describe("ResilientCall", () => {
     breaker.allow(0).record("failure", 0);
     const { call, clock } = fakeCall({ breaker, clock: new FakeClock(60000) });
     const { attempt, seen } = upstream(clock, ["ok"]);
-    const result = await call.run(attempt, 60500);
-    assert.deepEqual([result.result, result.attempts, seen.length], ["DEADLINE_EXCEEDED", 0, 0]);
+    const result = await call.call(attempt, 60500);
+    assert.deepEqual([result.outcome, result.attempts, seen.length], ["DEADLINE_EXCEEDED", 0, 0]);
     assert.deepEqual([breaker.state, breaker.generation], ["open", 1]);
   });
 
@@ -143,13 +151,13 @@ describe("ResilientCall", () => {
     const { call, clock } = fakeCall({ breaker, clock: new FakeClock(60000) });
     const { attempt, seen } = upstream(clock, ["ok"]);
     // 1499 ms would send 999, below the floor of 1000: not sent, the breaker due for recovery stays open.
-    const refused = await call.run(attempt, 61499);
-    assert.deepEqual([refused.result, refused.attempts, seen.length], ["DEADLINE_EXCEEDED", 0, 0]);
+    const refused = await call.call(attempt, 61499);
+    assert.deepEqual([refused.outcome, refused.attempts, seen.length], ["DEADLINE_EXCEEDED", 0, 0]);
     assert.deepEqual([breaker.state, breaker.generation], ["open", 1]);
     // 1500 ms sends exactly the floor, as the half-open trial.
-    const sent = await call.run(attempt, 61500);
-    assert.deepEqual(seen, [{ attempt: 1, timeoutMs: 1500, deadlineHeaderMs: 1000 }]);
-    assert.deepEqual([sent.result, breaker.state, breaker.generation], ["success", "closed", 3]);
+    const sent = await call.call(attempt, 61500);
+    assert.deepEqual(seen, [{ number: 1, timeoutMs: 1500, deadlineHeaderMs: 1000 }]);
+    assert.deepEqual([sent.outcome, breaker.state, breaker.generation], ["success", "closed", 3]);
   });
 
   test("a backoff leaving no attempt that could start is not slept; its draw is still taken", async () => {
@@ -160,9 +168,9 @@ describe("ResilientCall", () => {
       const { call, clock, draws } = fakeCall({ draws: [0.5] });
       const { attempt, seen } = upstream(clock, [new UpstreamError("CONNECTION"), "ok"], 1000);
       // 4750 - 1000 - 2250 = 1500 ms leaves a retry sending X-Deadline-Ms 1000; 1499 would leave 999.
-      const result = await call.run(attempt, deadlineAt);
+      const result = await call.call(attempt, deadlineAt);
       assert.deepEqual(
-        [result.result, result.sleepsMs, seen.map((context) => context.deadlineHeaderMs)],
+        [result.outcome, result.sleepsMs, seen.map((context) => context.deadlineHeaderMs)],
         expected.map((value) => (Array.isArray(value) ? [...value] : value)),
       );
       assert.equal(draws.length, 0);
@@ -172,24 +180,24 @@ describe("ResilientCall", () => {
   test("a relay's attempt gets the whole remaining deadline, capped by deadline_ms", async () => {
     const { call, clock } = fakeCall({ role: "relay", clock: new FakeClock(5) });
     const { attempt, seen } = upstream(clock, ["ok"], 45000);
-    const result = await call.run(attempt, 70000);
-    assert.equal(result.result, "success");
-    assert.deepEqual(seen, [{ attempt: 1, timeoutMs: 69995, deadlineHeaderMs: 69495 }]);
+    const result = await call.call(attempt, 70000);
+    assert.equal(result.outcome, "success");
+    assert.deepEqual(seen, [{ number: 1, timeoutMs: 69995, deadlineHeaderMs: 69495 }]);
   });
 
   test("a backoff that cannot end before the deadline is not slept; its draw is still taken", async () => {
     const { call, clock, draws } = fakeCall({ draws: [0.5] });
     const { attempt } = upstream(clock, [new UpstreamError("CONNECTION")]);
-    const result = await call.run(attempt, 2350);
-    assert.deepEqual([result.result, result.sleepsMs, clock.ms, draws.length], ["DEADLINE_EXCEEDED", [], 100, 0]);
+    const result = await call.call(attempt, 2350);
+    assert.deepEqual([result.outcome, result.sleepsMs, clock.ms, draws.length], ["DEADLINE_EXCEEDED", [], 100, 0]);
   });
 
   test("the retry budget ends a call once half the bucket is gone", async () => {
     const budget = new RetryBudget({ max_tokens: 2, token_ratio: 0.1 });
     const { call, clock } = fakeCall({ budget });
     const { attempt } = upstream(clock, [new UpstreamError("CONNECTION")]);
-    const result = await call.run(attempt);
-    assert.deepEqual([result.result, result.attempts, budget.tokensMilli], ["RETRY_BUDGET_EXHAUSTED", 1, 1000]);
+    const result = await call.call(attempt);
+    assert.deepEqual([result.outcome, result.attempts, budget.tokensMilli], ["RETRY_BUDGET_EXHAUSTED", 1, 1000]);
   });
 
   test("transitions reach the breaker's callback as they happen inside a call", async () => {
@@ -197,8 +205,8 @@ describe("ResilientCall", () => {
     const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 2 }, (event) => transitions.push(event));
     const { call, clock } = fakeCall({ breaker, draws: [0, 0] });
     const { attempt } = upstream(clock, [new UpstreamError("CONNECTION"), new UpstreamError("CONNECTION")]);
-    const result = await call.run(attempt);
-    assert.deepEqual([result.result, result.sleepsMs], ["CIRCUIT_OPEN", [2000, 4000]]);
+    const result = await call.call(attempt);
+    assert.deepEqual([result.outcome, result.sleepsMs], ["CIRCUIT_OPEN", [2000, 4000]]);
     assert.deepEqual(transitions, [{ fromState: "closed", toState: "open", generation: 1, atMs: 2200 }]);
   });
 
@@ -214,8 +222,9 @@ describe("ResilientCall", () => {
       role: "origin",
       breaker,
       budget: new RetryBudget(BUDGET),
+      bulkhead: new Bulkhead(BULKHEAD),
       classifier: defaultClassifier,
-      now: clock.now,
+      clock: clock.now,
       random: () => 0,
       sleep: clock.sleep,
     });
@@ -229,7 +238,7 @@ describe("ResilientCall", () => {
         }),
       );
     };
-    const calls = Array.from({ length: 10 }, () => call.run(attempt));
+    const calls = Array.from({ length: 10 }, () => call.call(attempt));
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(mostRunning, 3);
     for (const release of pending.splice(0)) {
@@ -237,30 +246,36 @@ describe("ResilientCall", () => {
     }
     const results = await Promise.all(calls);
     assert.deepEqual(
-      results.map((result) => result.result).sort(),
+      results.map((result) => result.outcome).sort(),
       [...Array(3).fill("success"), ...Array(7).fill("HALF_OPEN_LIMIT")].sort(),
     );
     assert.equal(breaker.state, "closed");
   });
 
-  test("the default classifier keeps a thrown ResilienceError's class and treats anything else as INTERNAL", async () => {
-    const clock = new FakeClock();
+  test("the default classifier keeps a thrown ResilienceError's class; anything else is a bug, rethrown", async () => {
+    // One half-open trial slot: a bug whose permit were not given back would leave the next call HALF_OPEN_LIMIT.
+    const breaker = new CircuitBreaker({ ...BREAKER, failure_threshold: 1, half_open_max_calls: 1 });
+    breaker.allow(0).record("failure", 0);
+    const clock = new FakeClock(60000);
+    const bulkhead = new Bulkhead(BULKHEAD);
     const call = new ResilientCall<string>({
       settings: CALL,
       role: "origin",
-      breaker: new CircuitBreaker(BREAKER),
+      breaker,
       budget: new RetryBudget(BUDGET),
+      bulkhead,
       classifier: defaultClassifier,
-      now: clock.now,
+      clock: clock.now,
       random: () => 0,
       sleep: clock.sleep,
     });
-    const overloaded = await call.run(() => Promise.reject(new ResilienceError("OVERLOADED", "429")));
-    assert.equal(overloaded.result, "OVERLOADED");
     const bug = new TypeError("undefined is not a function");
-    const internal = await call.run(() => Promise.reject(bug));
-    assert.deepEqual([internal.result, internal.attempts, internal.last], ["INTERNAL", 1, { ok: false, error: bug }]);
-    const declined = await call.run(() => Promise.reject(new ResilienceError("DECLINED", "card declined")));
-    assert.equal(declined.result, "DECLINED");
+    await assert.rejects(call.call(() => Promise.reject(bug)), bug);
+    assert.deepEqual([breaker.state, bulkhead.inFlight], ["half_open", 0]);
+    const declined = await call.call(() => Promise.reject(new ResilienceError("DECLINED", "card declined")));
+    assert.deepEqual([declined.outcome, declined.errorClass, declined.attempts], ["DECLINED", "DECLINED", 1]);
+    const overloaded = await call.call(() => Promise.reject(new ResilienceError("OVERLOADED", "429")));
+    assert.deepEqual([overloaded.outcome, overloaded.attempts], ["OVERLOADED", 1]);
+    assert.ok(overloaded.error instanceof ResilienceError);
   });
 });

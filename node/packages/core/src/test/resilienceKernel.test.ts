@@ -13,6 +13,7 @@ import {
   attemptStarts,
   attemptTimeoutMs,
   backoffDelayMs,
+  classifyAnswer,
   deadlineFromHeader,
   deadlineHeaderMs,
   isRetried,
@@ -172,8 +173,14 @@ describe("deadlines", () => {
 });
 
 describe("taxonomy", () => {
-  test("every class has a row; only upstream faults are breaker failures", () => {
-    assert.equal(Object.keys(ERROR_CLASSES).length, 19);
+  test("every class of config/taxonomy.json has a row, in its order; only upstream faults are breaker failures", () => {
+    const taxonomy = JSON.parse(readText(path.join(REPO_ROOT, "config", "taxonomy.json"))) as {
+      classes: { class: string; breaker: string | null; retryable: boolean; http_status: number | null }[];
+    };
+    assert.deepEqual(
+      Object.entries(ERROR_CLASSES).map(([name, info]) => [name, info.breaker, info.retryable, info.httpStatus]),
+      taxonomy.classes.map((row) => [row.class, row.breaker, row.retryable, row.http_status]),
+    );
     const failures = Object.entries(ERROR_CLASSES)
       .filter(([, info]) => info.breaker === "failure")
       .map(([name]) => name);
@@ -186,6 +193,27 @@ describe("taxonomy", () => {
     assert.equal(isRetried("CONNECTION", "relay", true), true);
     assert.equal(isRetried("CONNECTION", "relay", false), false);
     assert.equal(isRetried("OVERLOADED", "origin", true), false);
+  });
+
+  test("an error answer is classified by its body's class when that class has a breaker outcome, else by status", () => {
+    const classOf = (status: number, body: string | null, retryAfter = false): unknown =>
+      classifyAnswer(status, body, null, retryAfter).errorClass;
+    assert.equal(classOf(503, "CIRCUIT_OPEN"), "CIRCUIT_OPEN");
+    assert.equal(classOf(503, "BULKHEAD_FULL"), "BULKHEAD_FULL");
+    assert.equal(classOf(504, "TIMEOUT"), "TIMEOUT");
+    // A downstream's database class, an unknown name or no body: the status decides.
+    assert.equal(classOf(503, "POOL_ACQUIRE_TIMEOUT"), "UPSTREAM_UNAVAILABLE");
+    assert.equal(classOf(500, "NO_SUCH_CLASS"), "UPSTREAM_UNAVAILABLE");
+    assert.equal(classOf(429, null), "OVERLOADED");
+    assert.equal(classOf(503, null, true), "OVERLOADED");
+    assert.equal(classOf(503, null), "UPSTREAM_UNAVAILABLE");
+    assert.equal(classOf(404, null), "INVALID_REQUEST");
+    assert.equal(classOf(302, null), "INTERNAL");
+    assert.deepEqual(classifyAnswer(502, "CONNECTION", false, false), {
+      errorClass: "CONNECTION",
+      downstreamRetryable: false,
+      timedOut: false,
+    });
   });
 
   test("a ResilienceError carries its class, the class's retryable unless told, and its status", () => {

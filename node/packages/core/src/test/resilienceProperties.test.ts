@@ -5,12 +5,16 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 
 import {
+  Bulkhead,
   CircuitBreaker,
   CircuitOpenError,
   ResilienceError,
   ResilientCall,
   RetryBudget,
+  SUCCESS,
+  TIMED_OUT,
   backoffDelayMs,
+  verdictOf,
   type AttemptVerdict,
   type ErrorClass,
   type Outcome,
@@ -33,8 +37,6 @@ const breakerSettings = fc.record({
   recovery_timeout_ms: fc.integer({ min: 1, max: 100000 }),
   half_open_max_calls: fc.integer({ min: 1, max: 5 }),
 });
-
-const INTERNAL: AttemptVerdict = { kind: "error", errorClass: "INTERNAL", downstreamRetryable: null };
 
 const outcome = fc.constantFrom<Outcome>("success", "failure", "ignored");
 
@@ -141,16 +143,18 @@ describe("kernel properties", () => {
             role: "origin",
             breaker: new CircuitBreaker(breaker),
             budget: new RetryBudget({ max_tokens: 10, token_ratio: 0.1 }),
-            classifier: (settled) => (settled.ok ? settled.value : INTERNAL),
-            now: () => clock,
+            bulkhead: new Bulkhead({ max_concurrent: 1 }),
+            // The attempt returns its own verdict; it never throws.
+            classifier: { classifyResult: (verdict) => verdict, classifyError: () => null },
+            clock: () => clock,
             random: () => draws.next().value as number,
             sleep: (ms) => {
               clock += ms;
               return Promise.resolve();
             },
           });
-          const result = await call.run(({ attempt, timeoutMs, deadlineHeaderMs }) => {
-            const scripted = script[attempt - 1];
+          const result = await call.call(({ number, timeoutMs, deadlineHeaderMs }) => {
+            const scripted = script[number - 1];
             // An attempt starts only if its header, which keeps the answer margin, reaches the floor.
             assert.ok(scripted !== undefined);
             assert.equal(timeoutMs, Math.min(settings.timeout_ms, deadlineAt - clock));
@@ -159,19 +163,15 @@ describe("kernel properties", () => {
             clock += Math.min(scripted.durationMs, timeoutMs);
             const { errorClass } = scripted;
             const verdict: AttemptVerdict =
-              scripted.durationMs >= timeoutMs
-                ? { kind: "error", errorClass: "TIMEOUT", downstreamRetryable: null }
-                : errorClass === "success"
-                  ? { kind: "success" }
-                  : errorClass === "DECLINED"
-                    ? { kind: "declined" }
-                    : { kind: "error", errorClass, downstreamRetryable: null };
+              scripted.durationMs >= timeoutMs ? TIMED_OUT : errorClass === "success" ? SUCCESS : verdictOf(errorClass);
             return Promise.resolve(verdict);
           }, deadlineAt);
           assert.ok(clock <= deadlineAt, `ended at ${clock}, deadline ${deadlineAt}`);
           assert.ok(result.attempts <= settings.retry.max_attempts);
           // Every sleep is followed by an attempt or by a rejection that ends the call.
           assert.ok(result.sleepsMs.length <= result.attempts);
+          // The slot of every attempt went back, also across the sleeps (max_concurrent 1 let them all run).
+          assert.equal(call.bulkhead.inFlight, 0);
         },
       ),
     );

@@ -1,4 +1,12 @@
-import { DEADLINE_HEADER, ERROR_CLASSES, ResilienceError, isErrorClass, type ErrorClass } from "@checkout/core";
+import {
+  DEADLINE_HEADER,
+  ERROR_CLASSES,
+  ResilienceError,
+  TIMED_OUT,
+  classifyAnswer,
+  verdictOf,
+  type AttemptVerdict,
+} from "@checkout/core";
 import { Agent, request } from "undici";
 
 /** What the order service asks the gateway to charge (`POST /payments`, docs/GATEWAY.md). */
@@ -56,18 +64,22 @@ export class GatewayError extends ResilienceError {
   readonly maybeCharged: boolean;
   /** The gateway's HTTP status, `null` when it did not answer. */
   readonly status: number | null;
-  /** Our own attempt timeout ran out (no answer in time), as opposed to the gateway answering TIMEOUT. */
-  readonly timedOut: boolean;
+  /** What the call loop makes of this attempt's end: the class, the body's `retryable`, our own timeout. */
+  readonly verdict: AttemptVerdict;
 
-  constructor(
-    errorClass: ErrorClass,
-    message: string,
-    options: { maybeCharged: boolean; status?: number; retryable?: boolean; timedOut?: boolean },
-  ) {
-    super(errorClass, message, options.retryable ?? ERROR_CLASSES[errorClass].retryable);
+  constructor(verdict: AttemptVerdict, message: string, options: { maybeCharged: boolean; status?: number }) {
+    // An error verdict always has a class; INTERNAL only guards against a success passed by mistake.
+    const errorClass = verdict.errorClass ?? "INTERNAL";
+    // The body's `retryable: false` is the gateway's veto; otherwise the class says.
+    super(errorClass, message, verdict.downstreamRetryable === false ? false : ERROR_CLASSES[errorClass].retryable);
+    this.verdict = verdict;
     this.maybeCharged = options.maybeCharged;
     this.status = options.status ?? null;
-    this.timedOut = options.timedOut ?? false;
+  }
+
+  /** Our own attempt timeout ran out (no answer in time), as opposed to the gateway answering TIMEOUT. */
+  get timedOut(): boolean {
+    return this.verdict.timedOut;
   }
 }
 
@@ -119,12 +131,9 @@ export class GatewayClient {
         };
       }
       throw new GatewayError(
-        "UPSTREAM_UNAVAILABLE",
+        verdictOf("UPSTREAM_UNAVAILABLE"),
         "the gateway answered 200 without an authorised or declined status",
-        {
-          maybeCharged: true,
-          status,
-        },
+        { maybeCharged: true, status },
       );
     }
     throw errorAnswer(status, body, retryAfter);
@@ -198,39 +207,37 @@ export class GatewayClient {
 function transportError(error: unknown, timeoutMs: number): GatewayError {
   const name = error instanceof Error ? error.name : "";
   if (name === "TimeoutError" || name === "AbortError") {
-    return new GatewayError("TIMEOUT", `the gateway did not answer within ${timeoutMs} ms`, {
-      maybeCharged: true,
-      timedOut: true,
-    });
+    return new GatewayError(TIMED_OUT, `the gateway did not answer within ${timeoutMs} ms`, { maybeCharged: true });
   }
   const code = (error as { code?: unknown } | null)?.code;
   const detail = typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
   if (typeof code === "string" && NOT_CONNECTED.has(code)) {
-    return new GatewayError("CONNECTION", `could not connect to the gateway (${detail})`, { maybeCharged: false });
+    return new GatewayError(verdictOf("CONNECTION"), `could not connect to the gateway (${detail})`, {
+      maybeCharged: false,
+    });
   }
-  return new GatewayError("CONNECTION", `the connection to the gateway broke before an answer (${detail})`, {
+  return new GatewayError(verdictOf("CONNECTION"), `the connection to the gateway broke before an answer (${detail})`, {
     maybeCharged: true,
   });
 }
 
 /**
- * An error answer, classified as SEMANTICS.md §6 "At a call site" says: by the body's `error.class`
- * when that class has a breaker outcome, else by status. The body's `status` (`unknown`/`failed`)
- * says whether the gateway may have charged; without one, a 5xx or an in-flight conflict may have.
+ * An error answer, classified as SEMANTICS.md §6 "At a call site" says (the kernel's `classifyAnswer`:
+ * the body's `error.class` when that class has a breaker outcome, else the status). The body's `status`
+ * (`unknown`/`failed`) says whether the gateway may have charged; without one, a 5xx, an in-flight
+ * conflict or an answer we cannot read may have.
  */
 function errorAnswer(status: number, body: unknown, retryAfter: boolean): GatewayError {
   const error = asRecord(asRecord(body)?.["error"]);
   const bodyClass = error?.["class"];
-  let errorClass: ErrorClass;
-  if (isErrorClass(bodyClass) && ERROR_CLASSES[bodyClass].breaker !== null) {
-    errorClass = bodyClass;
-  } else if (status === 429 || (status === 503 && retryAfter)) {
-    errorClass = "OVERLOADED";
-  } else if (status >= 500) {
-    errorClass = "UPSTREAM_UNAVAILABLE";
-  } else {
-    errorClass = "INVALID_REQUEST";
-  }
+  const bodyRetryable = error?.["retryable"];
+  const verdict = classifyAnswer(
+    status,
+    typeof bodyClass === "string" ? bodyClass : null,
+    typeof bodyRetryable === "boolean" ? bodyRetryable : null,
+    retryAfter,
+  );
+  const errorClass = verdict.errorClass;
   const paymentStatus = asRecord(body)?.["status"];
   const maybeCharged =
     paymentStatus === "unknown" ||
@@ -238,13 +245,10 @@ function errorAnswer(status: number, body: unknown, retryAfter: boolean): Gatewa
       (errorClass === "IDEMPOTENCY_CONFLICT" ||
         errorClass === "TIMEOUT" ||
         errorClass === "CONNECTION" ||
-        errorClass === "UPSTREAM_UNAVAILABLE"));
+        errorClass === "UPSTREAM_UNAVAILABLE" ||
+        errorClass === "INTERNAL"));
   const message = typeof error?.["message"] === "string" ? error["message"] : `the gateway answered ${status}`;
-  return new GatewayError(errorClass, `gateway ${status}: ${message}`, {
-    maybeCharged,
-    status,
-    ...(error?.["retryable"] === false ? { retryable: false } : {}),
-  });
+  return new GatewayError(verdict, `gateway ${status}: ${message}`, { maybeCharged, status });
 }
 
 function asRecord(value: unknown): Record<string, unknown> | null {

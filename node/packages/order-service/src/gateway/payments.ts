@@ -1,15 +1,10 @@
 import {
-  CircuitBreaker,
   ResilienceError,
-  ResilientCall,
-  RetryBudget,
-  deadlineHeaderMs,
-  defaultClassifier,
-  type AttemptVerdict,
+  type CallResult,
   type ErrorClass,
+  type Operation,
   type PaymentSettings,
-  type Settled,
-  type TimeoutConfig,
+  type ResilientCall,
 } from "@checkout/core";
 import type { Logger } from "pino";
 
@@ -17,13 +12,8 @@ import type { Clock } from "../clock.js";
 import type { ConfigHolder } from "../config/configHolder.js";
 import type { Metrics } from "../observability/metrics.js";
 import { legacyAttemptKey } from "../orders/paymentKey.js";
-import {
-  GatewayError,
-  type AttemptTimeouts,
-  type GatewayClient,
-  type PaymentAnswer,
-  type PaymentRequest,
-} from "./gatewayClient.js";
+import { GatewayError, type GatewayClient, type PaymentLookup, type PaymentRequest } from "./gatewayClient.js";
+import { gatewayUpstream, reconfigureGateway, type GatewayUpstream } from "./gatewayUpstream.js";
 
 /** How a payment ended, as the order records it. */
 export interface PaymentResult {
@@ -43,113 +33,88 @@ export interface PaymentsOptions {
 }
 
 /**
- * Pays through the gateway in the `relay` role (SEMANTICS.md §7): core's ResilientCall with one
- * breaker and one retry budget for the gateway, retrying only a CONNECTION failure, always with the
- * same Idempotency-Key. A call that may have reached the gateway without a definitive answer ends
- * `unknown` — settled later by the reconciler, never by a second charge.
+ * Pays and looks payments up through the gateway, core's `Upstream` in the `relay` role (SEMANTICS.md
+ * §7, §11): the charge and the lookup each with their own breaker, retry budget and bulkhead, retrying
+ * only a CONNECTION failure, always with the same Idempotency-Key. A charge that may have reached the
+ * gateway without a definitive answer ends `unknown` — settled later by a lookup, never by a second
+ * charge — and a lookup storm can neither open the charge's breaker nor spend its budget.
  */
 export class Payments {
   readonly #options: PaymentsOptions;
-  #breaker: CircuitBreaker;
-  #budget: RetryBudget;
+  readonly #upstream: GatewayUpstream;
 
   constructor(options: PaymentsOptions) {
     this.#options = options;
-    const payment = options.config.settings.payment;
-    this.#breaker = this.#newBreaker(payment);
-    this.#budget = new RetryBudget(payment.retry_budget);
-    // A reload rebuilds the breaker or the budget only when their own settings changed, so an
-    // unrelated edit does not close an open breaker or refill an empty budget.
-    options.config.onChange((next, previous) => {
-      const now = next.loaded.settings.payment;
-      const before = previous.loaded.settings.payment;
-      if (!sameFields(now.circuit_breaker, before.circuit_breaker)) {
-        this.#breaker = this.#newBreaker(now);
-        options.logger.info(
-          { circuit_breaker: now.circuit_breaker },
-          "circuit breaker rebuilt from the reloaded config",
-        );
-      }
-      if (!sameFields(now.retry_budget, before.retry_budget)) {
-        this.#budget = new RetryBudget(now.retry_budget);
-        options.logger.info({ retry_budget: now.retry_budget }, "retry budget rebuilt from the reloaded config");
-      }
-    });
+    this.#upstream = gatewayUpstream({ ...options, payment: options.config.settings.payment });
+    // A reload keeps each operation's breaker and budget whose own settings did not change, so an
+    // unrelated edit does not close an open breaker or refill an empty budget (SEMANTICS.md §11).
+    options.config.onChange((next) => reconfigureGateway(this.#upstream, next.loaded.settings.payment, options.logger));
   }
 
-  get breaker(): CircuitBreaker {
-    return this.#breaker;
-  }
-
-  get budget(): RetryBudget {
-    return this.#budget;
+  /** The gateway's charge and lookup, each with its current breaker, budget and bulkhead. */
+  get upstream(): GatewayUpstream {
+    return this.#upstream;
   }
 
   /** Charges once (retrying only what never reached the gateway) within `deadlineAt` (clock ms). */
   async pay(request: PaymentRequest, deadlineAt: number): Promise<PaymentResult> {
-    const { gateway, config, clock, random, metrics, logger } = this.#options;
-    // The settings, breaker and budget this call started with carry it to its end, reload or not.
-    const call = new ResilientCall<PaymentAnswer>({
-      settings: config.settings.payment,
-      role: "relay",
-      breaker: this.#breaker,
-      budget: this.#budget,
-      classifier: classifyAnswer,
-      now: clock.now,
-      random,
-      sleep: (ms) => {
-        metrics.retryScheduled();
-        return clock.sleep(ms);
-      },
-    });
+    const { gateway, clock, metrics, logger } = this.#options;
+    // The policy, breaker, budget and bulkhead this call starts with carry it to its end, reload or not.
+    const call = this.#upstream.charge;
     let maybeCharged = false;
     // The kernel sizes each attempt (a relay's gets the whole remaining deadline, the gateway runs its
     // own retries inside it) and its header (the attempt's timeout less payment.answer_margin_ms).
-    const result = await call.run(async ({ attempt, timeoutMs, deadlineHeaderMs }) => {
+    const result = await call.call(async ({ number, timeoutMs, deadlineHeaderMs }) => {
       const startedAt = clock.now();
+      const fields = { payment_key: request.paymentKey, attempt: number, timeout_ms: timeoutMs };
       try {
         const answer = await gateway.pay(request, { timeoutMs, deadlineHeaderMs });
-        const seconds = (clock.now() - startedAt) / 1000;
-        metrics.upstreamAttempt(answer.status === "declined" ? "DECLINED" : "success", seconds);
+        const durationMs = clock.now() - startedAt;
+        metrics.upstreamAttempt("charge", answer.status === "declined" ? "DECLINED" : "success", durationMs / 1000);
         logger.info(
-          {
-            payment_key: request.paymentKey,
-            attempt,
-            timeout_ms: timeoutMs,
-            deadline_header_ms: deadlineHeaderMs,
-            duration_ms: clock.now() - startedAt,
-            result: answer.status,
-          },
+          { ...fields, deadline_header_ms: deadlineHeaderMs, duration_ms: durationMs, result: answer.status },
           "gateway attempt answered",
         );
         return answer;
       } catch (error) {
         // Anything but a classified gateway error is a bug of ours after the request may have left.
         maybeCharged ||= !(error instanceof GatewayError) || error.maybeCharged;
-        const errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
-        metrics.upstreamAttempt(errorClass, (clock.now() - startedAt) / 1000);
-        logger.warn(
-          {
-            payment_key: request.paymentKey,
-            attempt,
-            timeout_ms: timeoutMs,
-            duration_ms: clock.now() - startedAt,
-            result: errorClass,
-            maybe_charged: error instanceof GatewayError ? error.maybeCharged : true,
-            err: error,
-          },
-          "gateway attempt failed",
-        );
+        this.#failed("charge", fields, startedAt, error);
         throw error;
       }
     }, deadlineAt);
-    if (result.result === "success") {
+    this.#refused("charge", call, result, { payment_key: request.paymentKey });
+    if (result.errorClass === null) {
       return { status: "authorised", errorClass: null, attempts: result.attempts };
     }
-    if (result.result === "DECLINED") {
+    if (result.errorClass === "DECLINED") {
       return { status: "declined", errorClass: null, attempts: result.attempts };
     }
-    return { status: maybeCharged ? "unknown" : "failed", errorClass: result.result, attempts: result.attempts };
+    // Refused before any attempt (breaker, bulkhead, deadline), nothing was sent: failed, nothing
+    // charged. After an attempt that may have charged, a refused retry leaves the outcome open.
+    return { status: maybeCharged ? "unknown" : "failed", errorClass: result.errorClass, attempts: result.attempts };
+  }
+
+  /**
+   * What the gateway knows of the payment `paymentKey` (`GET /payments/{key}`, never a charge), through
+   * the lookup's own policy; the result's `value` is the answer when `errorClass` is `null`.
+   */
+  async lookup(paymentKey: string): Promise<CallResult<PaymentLookup>> {
+    const { gateway, clock, metrics } = this.#options;
+    const call = this.#upstream.lookup;
+    const result = await call.call(async ({ number, timeoutMs, deadlineHeaderMs }) => {
+      const startedAt = clock.now();
+      try {
+        const answer = await gateway.lookup(paymentKey, { timeoutMs, deadlineHeaderMs });
+        metrics.upstreamAttempt("lookup", "success", (clock.now() - startedAt) / 1000);
+        return answer;
+      } catch (error) {
+        this.#failed("lookup", { payment_key: paymentKey, attempt: number, timeout_ms: timeoutMs }, startedAt, error);
+        throw error;
+      }
+    });
+    this.#refused("lookup", call, result, { payment_key: paymentKey });
+    return result;
   }
 
   /**
@@ -186,7 +151,7 @@ export class Payments {
       try {
         const answer = await gateway.pay({ ...request, paymentKey }, { timeoutMs, deadlineHeaderMs: timeoutMs });
         const seconds = (clock.now() - startedAt) / 1000;
-        metrics.upstreamAttempt(answer.status === "declined" ? "DECLINED" : "success", seconds);
+        metrics.upstreamAttempt("charge", answer.status === "declined" ? "DECLINED" : "success", seconds);
         logger.info(
           { payment_key: paymentKey, attempt: attempts, timeout_ms: timeoutMs, legacy: true, result: answer.status },
           "gateway attempt answered",
@@ -194,7 +159,7 @@ export class Payments {
         return { status: answer.status, errorClass: null, attempts };
       } catch (error) {
         errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
-        metrics.upstreamAttempt(errorClass, (clock.now() - startedAt) / 1000);
+        metrics.upstreamAttempt("charge", errorClass, (clock.now() - startedAt) / 1000);
         logger.warn(
           {
             payment_key: paymentKey,
@@ -217,41 +182,41 @@ export class Payments {
       if (attempts >= maxAttempts || Math.min(timeoutCap, deadlineAt - clock.now() - delayMs) < floor) {
         break;
       }
-      metrics.retryScheduled();
+      metrics.retryScheduled("charge");
       await clock.sleep(delayMs);
     }
     return { status: "failed", errorClass, attempts };
   }
 
-  #newBreaker(payment: PaymentSettings): CircuitBreaker {
-    const { metrics, logger } = this.#options;
-    return new CircuitBreaker(payment.circuit_breaker, (transition) => {
-      metrics.breakerTransition(transition);
-      logger.warn(
-        { from: transition.fromState, to: transition.toState, generation: transition.generation, upstream: "gateway" },
-        "circuit breaker transition",
-      );
-    });
+  #failed(operation: Operation, fields: Record<string, unknown>, startedAt: number, error: unknown): void {
+    const { clock, metrics, logger } = this.#options;
+    const errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
+    const durationMs = clock.now() - startedAt;
+    metrics.upstreamAttempt(operation, errorClass, durationMs / 1000);
+    logger.warn(
+      {
+        ...fields,
+        operation,
+        duration_ms: durationMs,
+        result: errorClass,
+        maybe_charged: error instanceof GatewayError ? error.maybeCharged : true,
+        err: error,
+      },
+      "gateway attempt failed",
+    );
   }
-}
 
-/** A lookup's wait (one attempt timeout) and its header, the answer margin less (SEMANTICS.md §5). */
-export function lookupTimeouts(settings: TimeoutConfig): AttemptTimeouts {
-  const { timeout_ms: timeoutMs, answer_margin_ms: margin } = settings.payment;
-  return { timeoutMs, deadlineHeaderMs: deadlineHeaderMs(timeoutMs, margin) };
-}
-
-// A declined payment is an answer the call ends with, not a fault (SEMANTICS.md §6).
-function classifyAnswer(settled: Settled<PaymentAnswer>): AttemptVerdict {
-  if (settled.ok) {
-    return settled.value.status === "declined" ? { kind: "declined" } : { kind: "success" };
+  // A call the bulkhead refused says so, naming the operation and its limit: a sign of a slow gateway
+  // (attempts pile up) or of a max_concurrent too small for the load.
+  #refused(operation: Operation, call: ResilientCall<unknown>, result: CallResult<unknown>, fields: object): void {
+    if (result.errorClass !== "BULKHEAD_FULL") {
+      return;
+    }
+    const { maxConcurrent, inFlight } = call.bulkhead;
+    this.#options.logger.warn(
+      { ...fields, operation, error_class: "BULKHEAD_FULL", max_concurrent: maxConcurrent, in_flight: inFlight },
+      `the gateway ${operation} bulkhead is full: ${inFlight} attempts in flight, max_concurrent ${maxConcurrent}; ` +
+        (result.attempts === 0 ? "nothing was sent" : `attempt ${result.attempts + 1} was not sent`),
+    );
   }
-  return defaultClassifier(settled);
-}
-
-function sameFields(a: object, b: object): boolean {
-  const left = a as Record<string, unknown>;
-  const right = b as Record<string, unknown>;
-  const keys = new Set([...Object.keys(left), ...Object.keys(right)]);
-  return [...keys].every((key) => left[key] === right[key]);
 }

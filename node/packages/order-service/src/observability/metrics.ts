@@ -1,6 +1,9 @@
-import type { BreakerState, ErrorClass, Transition } from "@checkout/core";
+import type { BreakerState, ErrorClass, Operation, Transition } from "@checkout/core";
 import {
   BREAKER_STATES,
+  BULKHEAD_IN_FLIGHT,
+  BULKHEAD_MAX_CONCURRENT,
+  OPERATIONS,
   HISTOGRAM_BUCKETS_SECONDS,
   BREAKER_STATE,
   BREAKER_TRANSITIONS_TOTAL,
@@ -72,11 +75,20 @@ function family<L extends string>(spec: MetricSpec<L>): { name: string; help: st
   return { name: spec.name, help: spec.help, labelNames: spec.labels };
 }
 
+/** What one operation of the upstream looks like now: its breaker, retry budget and bulkhead. */
+export interface OperationState {
+  readonly breakerState: BreakerState;
+  readonly tokensMilli: number;
+  readonly maxMilli: number;
+  readonly inFlight: number;
+  readonly maxConcurrent: number;
+}
+
 /** What the gauges read at scrape time, so they are never stale. */
 export interface GaugeSources {
   pool(): { max: number; in_use: number; idle: number; waiting: number };
-  breakerState(): BreakerState;
-  budget(): { tokensMilli: number; maxMilli: number };
+  /** The gateway's charge or lookup as it is now (a reload may have replaced its breaker or budget). */
+  operation(operation: Operation): OperationState;
   config(): { version: string; fingerprint: string };
   inflight(): number;
 }
@@ -86,10 +98,10 @@ export class Metrics {
   readonly registry = new Registry();
   readonly #requests: Counter<"service" | "route" | "outcome" | "error_class">;
   readonly #requestDuration: Histogram<"service" | "route">;
-  readonly #attempts: Counter<"service" | "upstream" | "result">;
-  readonly #upstreamLatency: Histogram<"service" | "upstream">;
-  readonly #retries: Counter<"service" | "upstream">;
-  readonly #transitions: Counter<"service" | "upstream" | "from" | "to">;
+  readonly #attempts: Counter<"service" | "upstream" | "operation" | "result">;
+  readonly #upstreamLatency: Histogram<"service" | "upstream" | "operation">;
+  readonly #retries: Counter<"service" | "upstream" | "operation">;
+  readonly #transitions: Counter<"service" | "upstream" | "operation" | "from" | "to">;
   readonly #reloads: Counter<"service" | "result">;
   readonly #payments: Counter<"service" | "status">;
 
@@ -117,13 +129,22 @@ export class Metrics {
       ...family(RETRIES_TOTAL),
       registers,
     });
+    // Every upstream gauge has one series per operation (METRICS.md), read anew at each scrape.
+    const perOperation = (read: (state: OperationState) => number) =>
+      function collect(this: Gauge<"service" | "upstream" | "operation">): void {
+        for (const operation of OPERATIONS) {
+          this.set({ service: SERVICE, upstream: UPSTREAM, operation }, read(sources.operation(operation)));
+        }
+      };
     new Gauge({
       ...family(BREAKER_STATE),
       registers,
       collect() {
-        const current = sources.breakerState();
-        for (const state of BREAKER_STATES) {
-          this.set({ service: SERVICE, upstream: UPSTREAM, state }, state === current ? 1 : 0);
+        for (const operation of OPERATIONS) {
+          const current = sources.operation(operation).breakerState;
+          for (const state of BREAKER_STATES) {
+            this.set({ service: SERVICE, upstream: UPSTREAM, operation, state }, state === current ? 1 : 0);
+          }
         }
       },
     });
@@ -131,20 +152,10 @@ export class Metrics {
       ...family(BREAKER_TRANSITIONS_TOTAL),
       registers,
     });
-    new Gauge({
-      ...family(RETRY_BUDGET_TOKENS),
-      registers,
-      collect() {
-        this.set({ service: SERVICE, upstream: UPSTREAM }, sources.budget().tokensMilli / 1000);
-      },
-    });
-    new Gauge({
-      ...family(RETRY_BUDGET_MAX_TOKENS),
-      registers,
-      collect() {
-        this.set({ service: SERVICE, upstream: UPSTREAM }, sources.budget().maxMilli / 1000);
-      },
-    });
+    new Gauge({ ...family(RETRY_BUDGET_TOKENS), registers, collect: perOperation((op) => op.tokensMilli / 1000) });
+    new Gauge({ ...family(RETRY_BUDGET_MAX_TOKENS), registers, collect: perOperation((op) => op.maxMilli / 1000) });
+    new Gauge({ ...family(BULKHEAD_IN_FLIGHT), registers, collect: perOperation((op) => op.inFlight) });
+    new Gauge({ ...family(BULKHEAD_MAX_CONCURRENT), registers, collect: perOperation((op) => op.maxConcurrent) });
     new Gauge({
       ...family(INFLIGHT_REQUESTS),
       registers,
@@ -188,11 +199,13 @@ export class Metrics {
     // Every series whose labels are known up front exists at 0 from the start, as in the gateway:
     // Prometheus' increase() needs a sample before the first event, or the first breaker trip, the
     // first refused reload or the first unknown payment is invisible to the alerts.
-    const upstream = { service: SERVICE, upstream: UPSTREAM };
-    this.#upstreamLatency.zero(upstream);
-    this.#retries.inc(upstream, 0);
-    for (const [from, to] of TRANSITIONS) {
-      this.#transitions.inc({ ...upstream, from, to }, 0);
+    for (const operation of OPERATIONS) {
+      const upstream = { service: SERVICE, upstream: UPSTREAM, operation };
+      this.#upstreamLatency.zero(upstream);
+      this.#retries.inc(upstream, 0);
+      for (const [from, to] of TRANSITIONS) {
+        this.#transitions.inc({ ...upstream, from, to }, 0);
+      }
     }
     for (const result of ["success", "failure"] as const) {
       this.#reloads.inc({ service: SERVICE, result }, 0);
@@ -211,17 +224,23 @@ export class Metrics {
     this.#requestDuration.observe({ service: SERVICE, route }, seconds);
   }
 
-  upstreamAttempt(result: "success" | ErrorClass, seconds: number): void {
-    this.#attempts.inc({ service: SERVICE, upstream: UPSTREAM, result });
-    this.#upstreamLatency.observe({ service: SERVICE, upstream: UPSTREAM }, seconds);
+  upstreamAttempt(operation: Operation, result: "success" | ErrorClass, seconds: number): void {
+    this.#attempts.inc({ service: SERVICE, upstream: UPSTREAM, operation, result });
+    this.#upstreamLatency.observe({ service: SERVICE, upstream: UPSTREAM, operation }, seconds);
   }
 
-  retryScheduled(): void {
-    this.#retries.inc({ service: SERVICE, upstream: UPSTREAM });
+  retryScheduled(operation: Operation): void {
+    this.#retries.inc({ service: SERVICE, upstream: UPSTREAM, operation });
   }
 
-  breakerTransition(transition: Transition): void {
-    this.#transitions.inc({ service: SERVICE, upstream: UPSTREAM, from: transition.fromState, to: transition.toState });
+  breakerTransition(operation: Operation, transition: Transition): void {
+    this.#transitions.inc({
+      service: SERVICE,
+      upstream: UPSTREAM,
+      operation,
+      from: transition.fromState,
+      to: transition.toState,
+    });
   }
 
   configReload(result: "success" | "failure"): void {

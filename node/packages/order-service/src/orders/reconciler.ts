@@ -3,16 +3,26 @@ import type { Logger } from "pino";
 
 import type { Clock } from "../clock.js";
 import type { ConfigHolder } from "../config/configHolder.js";
-import type { GatewayClient, PaymentLookup } from "../gateway/gatewayClient.js";
-import { lookupTimeouts } from "../gateway/payments.js";
+import type { PaymentLookup } from "../gateway/gatewayClient.js";
+import type { Payments } from "../gateway/payments.js";
 import type { Order, OrderStatus, PaymentStatus } from "./order.js";
 import type { OrderRepository } from "./orderRepository.js";
 import { pendingStaleAfterMs } from "./orderService.js";
 
 // Orders looked at per run at most; the next run, one interval later, takes the next ones.
 export const RUN_LIMIT = 100;
-// Orders claimed and looked up at once: a chunk takes one lookup timeout, however many hang.
+// Orders claimed and looked up at once: a chunk takes one lookup call, however many hang.
 const CHUNK = 10;
+
+/**
+ * The orders a run claims and looks up at once: {@link CHUNK}, but never more than the lookup's
+ * bulkhead admits (`payment.lookup.bulkhead.max_concurrent`), or the reconciler's own lookups would
+ * be refused BULKHEAD_FULL. With the shipped 20 slots a chunk of 10 leaves 10 for the lookups a
+ * replayed request makes (`settleNow`).
+ */
+export function chunkSize(settings: TimeoutConfig): number {
+  return Math.min(CHUNK, settings.payment.lookup.bulkhead.max_concurrent);
+}
 
 /** What one run did. */
 export interface ReconcileRun {
@@ -25,11 +35,11 @@ export interface ReconcileRun {
 /**
  * Settles payments whose outcome is open — PAYMENT_UNKNOWN orders, and PENDING ones whose request is
  * surely over (e.g. the process died mid-payment; the token is gone, so they can only be settled,
- * never paid) — by asking the gateway `GET /payments/{key}`, every
- * `order_service.reconcile_interval_ms`. The database is used only for short statements, never
- * across the HTTP call.
+ * never paid) — by asking the gateway `GET /payments/{key}` (the gateway upstream's lookup, with its
+ * own policy, breaker and bulkhead), every `order_service.reconcile_interval_ms`. The database is used
+ * only for short statements, never across the HTTP call.
  *
- * Fair and shared: a run claims due orders in chunks of {@link CHUNK} (least recently looked at
+ * Fair and shared: a run claims due orders in chunks of {@link chunkSize} (least recently looked at
  * first; each claim moves the order's next look on by a backoff, see
  * {@link OrderRepository.claimDue}), looks a chunk up at once, and goes on — a lookup that times
  * out or is refused settles nothing but ends nothing either. A run stops after {@link RUN_LIMIT}
@@ -38,7 +48,7 @@ export interface ReconcileRun {
  */
 export class Reconciler {
   readonly #repository: OrderRepository;
-  readonly #gateway: GatewayClient;
+  readonly #payments: Pick<Payments, "lookup">;
   readonly #config: ConfigHolder;
   readonly #clock: Clock;
   readonly #logger: Logger;
@@ -50,13 +60,13 @@ export class Reconciler {
 
   constructor(options: {
     repository: OrderRepository;
-    gateway: GatewayClient;
+    payments: Pick<Payments, "lookup">;
     config: ConfigHolder;
     clock: Clock;
     logger: Logger;
   }) {
     this.#repository = options.repository;
-    this.#gateway = options.gateway;
+    this.#payments = options.payments;
     this.#config = options.config;
     this.#clock = options.clock;
     this.#logger = options.logger;
@@ -113,20 +123,21 @@ export class Reconciler {
   async #run(): Promise<ReconcileRun | undefined> {
     const settings = this.#config.settings;
     const startedAt = this.#clock.now();
-    const budgetMs = Math.max(settings.order_service.reconcile_interval_ms, settings.payment.timeout_ms);
+    const budgetMs = Math.max(settings.order_service.reconcile_interval_ms, settings.payment.lookup.deadline_ms);
+    const size = chunkSize(settings);
     try {
       let examined = 0;
       let settled = 0;
       while (examined < RUN_LIMIT && !this.#stopped && this.#clock.now() - startedAt < budgetMs) {
         const chunk = await this.#repository.claimDue(
           pendingStaleAfterMs(settings),
-          Math.min(CHUNK, RUN_LIMIT - examined),
+          Math.min(size, RUN_LIMIT - examined),
           reconcileBackoffMs(settings),
         );
         examined += chunk.length;
-        const results = await Promise.all(chunk.map((order) => this.#lookAt(order, settings)));
+        const results = await Promise.all(chunk.map((order) => this.#lookAt(order)));
         settled += results.filter(Boolean).length;
-        if (chunk.length < CHUNK) {
+        if (chunk.length < size) {
           break; // nothing more is due
         }
       }
@@ -149,19 +160,27 @@ export class Reconciler {
    * A replay of an unsettled order (a client retrying with its key) uses it, outside the schedule.
    */
   async settleNow(order: Order): Promise<Order> {
-    await this.#lookAt(order, this.#config.settings);
+    await this.#lookAt(order);
     return (await this.#repository.byId(order.id)) ?? order;
   }
 
   /** One lookup and, when it decides something, one guarded update; whether the order was settled. */
-  async #lookAt(order: Order, settings: TimeoutConfig): Promise<boolean> {
-    let lookup: PaymentLookup;
+  async #lookAt(order: Order): Promise<boolean> {
+    let lookup: PaymentLookup | undefined;
+    let errorClass: string;
+    let cause: unknown;
     try {
-      lookup = await this.#gateway.lookup(order.paymentKey, lookupTimeouts(settings));
+      const result = await this.#payments.lookup(order.paymentKey);
+      lookup = result.errorClass === null ? result.value : undefined;
+      errorClass = result.outcome;
+      cause = result.error;
     } catch (error) {
-      const errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
+      errorClass = error instanceof ResilienceError ? error.errorClass : "INTERNAL";
+      cause = error;
+    }
+    if (lookup === undefined) {
       this.#logger.warn(
-        { order_id: order.id, payment_key: order.paymentKey, error_class: errorClass, err: error },
+        { order_id: order.id, payment_key: order.paymentKey, error_class: errorClass, err: cause },
         "reconciliation lookup failed; the order is looked at again later",
       );
       return false;
@@ -193,13 +212,14 @@ export class Reconciler {
 }
 
 /**
- * The unit of an order's reconcile backoff: one interval, but never less than a chunk's own work (a
- * lookup timeout plus a write's acquire wait), so a claim outlasts the look it was taken for.
+ * The unit of an order's reconcile backoff: one interval, but never less than a chunk's own work (one
+ * lookup call, bounded by `payment.lookup.deadline_ms`, plus a write's acquire wait), so a claim
+ * outlasts the look it was taken for.
  */
 export function reconcileBackoffMs(settings: TimeoutConfig): number {
   return Math.max(
     settings.order_service.reconcile_interval_ms,
-    settings.payment.timeout_ms + settings.database.pool.acquire_timeout_ms,
+    settings.payment.lookup.deadline_ms + settings.database.pool.acquire_timeout_ms,
   );
 }
 

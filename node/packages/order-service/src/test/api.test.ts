@@ -265,15 +265,18 @@ describe("metrics", () => {
     assert.doesNotMatch(text, /route="[^"]*\/(health|metrics|openapi\.json)"/, "probes and scrapes are no traffic");
     for (const line of [
       'checkout_requests_total{service="order-service",route="POST /orders",outcome="success",error_class=""}',
-      'checkout_upstream_attempts_total{service="order-service",upstream="gateway",result="success"}',
-      'checkout_breaker_state{service="order-service",upstream="gateway",state="closed"} 1',
-      'checkout_retry_budget_max_tokens{service="order-service",upstream="gateway"} 10',
+      'checkout_upstream_attempts_total{service="order-service",upstream="gateway",operation="charge",result="success"}',
+      'checkout_breaker_state{service="order-service",upstream="gateway",operation="charge",state="closed"} 1',
+      'checkout_breaker_state{service="order-service",upstream="gateway",operation="lookup",state="closed"} 1',
+      'checkout_retry_budget_max_tokens{service="order-service",upstream="gateway",operation="charge"} 10',
+      'checkout_bulkhead_max_concurrent{service="order-service",upstream="gateway",operation="charge"} 200',
+      'checkout_bulkhead_max_concurrent{service="order-service",upstream="gateway",operation="lookup"} 20',
       'checkout_pool_max_connections{service="order-service"} 5',
       'checkout_pool_connections{service="order-service",state="in_use"}',
       'checkout_config_info{service="order-service",version="test-short",fingerprint="',
       'checkout_payment_outcomes_total{service="order-service",status="authorised"}',
       'checkout_request_duration_seconds_bucket{le="60",service="order-service",route="POST /orders"}',
-      'checkout_upstream_latency_seconds_bucket{le="0.005",service="order-service",upstream="gateway"}',
+      'checkout_upstream_latency_seconds_bucket{le="0.005",service="order-service",upstream="gateway",operation="charge"}',
       'checkout_inflight_requests{service="order-service"}',
     ]) {
       assert.ok(text.includes(line), `missing ${line}`);

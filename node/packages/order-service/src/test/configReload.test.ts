@@ -38,8 +38,9 @@ describe("config reload with last-known-good", () => {
       for (let i = 0; i < 5; i++) {
         await postOrder(service, orderBody());
       }
-      const breaker = service.app.payments.breaker;
+      const breaker = service.app.payments.upstream.charge.breaker;
       assert.equal(breaker.state, "open");
+      const lookupBreaker = service.app.payments.upstream.lookup.breaker;
       const oldPool = service.database.pool;
 
       writeConfig(
@@ -57,20 +58,26 @@ describe("config reload with last-known-good", () => {
       assert.equal(service.database.stats().max, 3);
       assert.notEqual(service.database.pool, oldPool, "a new pool");
       await waitFor("the old pool to end", () => oldPool.ending);
-      assert.equal(service.app.payments.breaker, breaker, "breaker settings unchanged: same breaker, still open");
+      assert.equal(service.app.payments.upstream.charge.breaker, breaker, "breaker settings unchanged: same breaker, still open");
 
       writeConfig(
         [
           ["/version", "test-reloaded-2"],
           ["/database/pool/max_connections", 3],
           ["/payment/circuit_breaker/failure_threshold", 7],
+          ["/payment/lookup/bulkhead/max_concurrent", 7],
         ],
         service.configPath,
       );
       assert.equal(service.config.reload(), "success");
-      assert.notEqual(service.app.payments.breaker, breaker);
-      assert.equal(service.app.payments.breaker.state, "closed");
-      assert.equal(service.app.payments.breaker.settings.failure_threshold, 7);
+      assert.notEqual(service.app.payments.upstream.charge.breaker, breaker);
+      assert.equal(service.app.payments.upstream.charge.breaker.state, "closed");
+      assert.equal(service.app.payments.upstream.charge.breaker.settings.failure_threshold, 7);
+      assert.equal(service.app.payments.upstream.lookup.breaker, lookupBreaker, "the lookup's breaker settings did not change");
+      assert.match(
+        await metricsText(service.url),
+        /^checkout_bulkhead_max_concurrent\{service="order-service",upstream="gateway",operation="lookup"\} 7$/m,
+      );
 
       bed.gateway.script([], {
         behaviour: { kind: "answer", status: 200, body: { status: "authorised" } },

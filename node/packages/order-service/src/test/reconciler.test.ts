@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 
 import { RUN_LIMIT } from "../orders/reconciler.js";
 import { FakeGateway } from "./support/fakeGateway.js";
-import { startService, type Service } from "./support/harness.js";
+import { orderBody, postOrder, request, startService, type Service } from "./support/harness.js";
 import { useTestBed } from "./support/testBed.js";
 
 const bed = useTestBed({ gateway: false });
@@ -117,6 +117,42 @@ describe("reconciliation is fair, bounded and shared", () => {
       } finally {
         await two.close();
         await one.close();
+      }
+    }));
+
+  test("a run looks up no more orders at once than the lookup bulkhead admits: none is refused BULKHEAD_FULL", () =>
+    withGateway(async (gateway) => {
+      const service = await startService({ db: bed.db, gateway, edits: [["/payment/lookup/bulkhead/max_concurrent", 3]] });
+      try {
+        const keys = await unknownOrders(service, 7);
+        for (const key of keys) {
+          gateway.payments.set(key, "authorised");
+        }
+        assert.deepEqual(await service.app.reconciler.runOnce(), { examined: 7, settled: 7, unknownOrders: 0 });
+        assert.equal(service.records().filter((record) => record["error_class"] === "BULKHEAD_FULL").length, 0);
+      } finally {
+        await service.close();
+      }
+    }));
+
+  test("lookups that time out open only the lookup breaker: the next order is still paid", () =>
+    withGateway(async (gateway) => {
+      const service = await startService({ db: bed.db, gateway });
+      try {
+        for (const key of await unknownOrders(service, 5)) {
+          gateway.hangingLookups.add(key);
+        }
+        assert.deepEqual(await service.app.reconciler.runOnce(), { examined: 5, settled: 0, unknownOrders: 5 });
+        const { charge, lookup } = service.app.payments.upstream;
+        assert.deepEqual([lookup.breaker.state, lookup.budget.tokensMilli], ["open", 5000]);
+        assert.deepEqual([charge.breaker.state, charge.budget.tokensMilli], ["closed", 10000]);
+        const paid = await postOrder(service, orderBody());
+        assert.equal((paid.body as { status: string }).status, "PAID");
+        const metrics = String((await request(`${service.url}/metrics`, "GET")).body);
+        assert.match(metrics, /^checkout_breaker_state\{[^}]*operation="lookup",state="open"\} 1$/m);
+        assert.match(metrics, /^checkout_breaker_state\{[^}]*operation="charge",state="closed"\} 1$/m);
+      } finally {
+        await service.close();
       }
     }));
 });

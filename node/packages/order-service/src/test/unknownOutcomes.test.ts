@@ -123,14 +123,14 @@ describe("unknown outcomes and reconciliation", () => {
   });
 });
 
-describe("breaker", () => {
+describe("breaker and bulkhead", () => {
   test("after failure_threshold gateway failures the breaker opens and orders fail fast without calling it", async () => {
     await withService(async (service, gateway) => {
       gateway.script([], errorAnswer(502, "UPSTREAM_UNAVAILABLE", "failed"));
       for (let i = 0; i < 5; i++) {
         assert.equal(bodyOf(await postOrder(service, orderBody()))["payment"]["error_class"], "UPSTREAM_UNAVAILABLE");
       }
-      assert.equal(service.app.payments.breaker.state, "open");
+      assert.equal(service.app.payments.upstream.charge.breaker.state, "open");
       const before = gateway.paymentRequests().length;
       const rejected = bodyOf(await postOrder(service, orderBody()));
       assert.deepEqual([rejected["status"], rejected["payment"]["error_class"]], ["FAILED", "CIRCUIT_OPEN"]);
@@ -141,5 +141,36 @@ describe("breaker", () => {
         [200, "degraded", "open"],
       );
     });
+  });
+
+  test("a full charge bulkhead fails the order fast, like an open breaker: nothing sent, nothing charged", async () => {
+    await withService(
+      async (service, gateway) => {
+        let release = (): void => undefined;
+        const held = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const body = { status: "authorised", charge_id: "ch_test", attempts: 1 };
+        gateway.script([{ behaviour: { kind: "answer", status: 200, body, after: held }, records: "authorised" }]);
+        const first = postOrder(service, orderBody());
+        await waitFor("the first payment to hold the only charge slot", () => gateway.inflight === 1);
+        const refused = bodyOf(await postOrder(service, orderBody()));
+        assert.deepEqual(
+          [refused["status"], refused["payment"]["status"], refused["payment"]["error_class"]],
+          ["FAILED", "failed", "BULKHEAD_FULL"],
+        );
+        assert.equal(gateway.paymentRequests().length, 1, "the refused payment was not sent");
+        const logged = service.records().find((record) => record["error_class"] === "BULKHEAD_FULL");
+        assert.equal(logged?.["operation"], "charge");
+        assert.match(String(logged?.["msg"]), /charge bulkhead is full: 1 attempts in flight, max_concurrent 1/);
+        const metrics = String((await request(`${service.url}/metrics`, "GET")).body);
+        assert.match(metrics, /^checkout_bulkhead_in_flight\{[^}]*operation="charge"\} 1$/m);
+        release();
+        assert.equal(bodyOf(await first)["status"], "PAID");
+        assert.equal(service.app.payments.upstream.charge.bulkhead.inFlight, 0);
+        assert.equal(service.app.payments.upstream.charge.breaker.state, "closed", "a full bulkhead is no failure");
+      },
+      [["/payment/bulkhead/max_concurrent", 1]],
+    );
   });
 });

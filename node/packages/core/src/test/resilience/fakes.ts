@@ -1,16 +1,19 @@
 // A fake clock, scripted draws and the incident settings, for tests where time is the subject.
-import type { CircuitBreakerSettings, RetryBudgetSettings, RetrySettings } from "../../index.js";
+import type { BulkheadSettings, CircuitBreakerSettings, RetryBudgetSettings, RetrySettings } from "../../index.js";
 import {
+  Bulkhead,
   CircuitBreaker,
   ResilientCall,
   RetryBudget,
+  SUCCESS,
+  verdictOf,
   type CallSettings,
   type Classifier,
   type Role,
   type Transition,
 } from "../../index.js";
 
-/** config/timeout.json's payment retry, breaker and budget (the incident fix). */
+/** config/timeout.json's payment retry, breaker, budget and bulkhead (the incident fix). */
 export const RETRY: RetrySettings = {
   max_attempts: 3,
   base_delay_ms: 2000,
@@ -25,6 +28,7 @@ export const BREAKER: CircuitBreakerSettings = {
   half_open_max_calls: 3,
 };
 export const BUDGET: RetryBudgetSettings = { max_tokens: 10, token_ratio: 0.1 };
+export const BULKHEAD: BulkheadSettings = { max_concurrent: 200 };
 export const CALL: CallSettings = {
   timeout_ms: 20000,
   deadline_ms: 70000,
@@ -45,7 +49,11 @@ export class FakeClock {
 
   readonly now = (): number => this.ms;
 
+  /** Called at the start of every sleep: what other calls do meanwhile. */
+  onSleep: (() => void) | undefined;
+
   readonly sleep = (ms: number): Promise<void> => {
+    this.onSleep?.();
     this.slept.push(ms);
     this.ms += ms;
     return Promise.resolve();
@@ -62,18 +70,10 @@ export class UpstreamError extends Error {
   }
 }
 
-export const classifyUpstream: Classifier<string> = (settled) => {
-  if (settled.ok) {
-    return { kind: "success" };
-  }
-  const error = settled.error;
-  if (!(error instanceof UpstreamError)) {
-    return { kind: "error", errorClass: "INTERNAL", downstreamRetryable: null };
-  }
-  if (error.errorClass === "DECLINED") {
-    return { kind: "declined" };
-  }
-  return { kind: "error", errorClass: error.errorClass, downstreamRetryable: error.bodyRetryable };
+/** Reads an `UpstreamError`'s class and body; anything else an attempt throws is a bug, rethrown. */
+export const classifyUpstream: Classifier<string> = {
+  classifyResult: () => SUCCESS,
+  classifyError: (error) => (error instanceof UpstreamError ? verdictOf(error.errorClass, error.bodyRetryable) : null),
 };
 
 /** A call wired to a fake clock, a queue of draws and fresh (or given) breaker and budget. */
@@ -85,22 +85,32 @@ export function fakeCall(
     settings?: CallSettings;
     breaker?: CircuitBreaker;
     budget?: RetryBudget;
+    bulkhead?: Bulkhead;
     transitions?: Transition[];
   } = {},
-): { call: ResilientCall<string>; clock: FakeClock; breaker: CircuitBreaker; budget: RetryBudget; draws: number[] } {
+): {
+  call: ResilientCall<string>;
+  clock: FakeClock;
+  breaker: CircuitBreaker;
+  budget: RetryBudget;
+  bulkhead: Bulkhead;
+  draws: number[];
+} {
   const clock = options.clock ?? new FakeClock();
   const draws = options.draws ?? [];
   const transitions = options.transitions;
   const breaker =
     options.breaker ?? new CircuitBreaker(BREAKER, transitions === undefined ? undefined : (t) => transitions.push(t));
   const budget = options.budget ?? new RetryBudget(BUDGET);
+  const bulkhead = options.bulkhead ?? new Bulkhead(BULKHEAD);
   const call = new ResilientCall<string>({
     settings: options.settings ?? CALL,
     role: options.role ?? "origin",
     breaker,
     budget,
+    bulkhead,
     classifier: classifyUpstream,
-    now: clock.now,
+    clock: clock.now,
     random: () => {
       const draw = draws.shift();
       if (draw === undefined) {
@@ -110,5 +120,5 @@ export function fakeCall(
     },
     sleep: clock.sleep,
   });
-  return { call, clock, breaker, budget, draws };
+  return { call, clock, breaker, budget, bulkhead, draws };
 }

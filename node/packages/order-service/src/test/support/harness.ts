@@ -27,8 +27,8 @@ export const SHIPPED_CONFIG = path.join(REPO_ROOT, "config", "timeout.json");
 
 /**
  * config/timeout.json with every duration shortened so a test waits milliseconds, not seconds: a
- * 300 ms attempt timeout, 20 ms backoff, a 5-connection pool that gives up after 300 ms, a pool
- * check every 50 ms. The reconciler runs only when a test asks (interval 1 h) unless edited.
+ * 300 ms attempt timeout (a lookup's attempt 600 ms), 20 ms backoff, a 5-connection pool that gives
+ * up after 300 ms, a pool check every 50 ms. The reconciler runs only when a test asks (interval 1 h) unless edited.
  */
 export const SHORT: readonly Edit[] = [
   ["/version", "test-short"],
@@ -42,6 +42,15 @@ export const SHORT: readonly Edit[] = [
   ["/payment/retry/max_delay_ms", 40],
   ["/payment/circuit_breaker/recovery_timeout_ms", 500],
   ["/payment/circuit_breaker/half_open_max_calls", 1],
+  // The lookup's own policy (a relay's lookup attempt gets the whole lookup deadline).
+  ["/payment/lookup/timeout_ms", 300],
+  ["/payment/lookup/deadline_ms", 600],
+  ["/payment/lookup/provider_expected_p99_ms", 250],
+  ["/payment/lookup/retry/base_delay_ms", 20],
+  ["/payment/lookup/retry/jitter_ms", 10],
+  ["/payment/lookup/retry/max_delay_ms", 40],
+  ["/payment/lookup/circuit_breaker/recovery_timeout_ms", 500],
+  ["/payment/lookup/circuit_breaker/half_open_max_calls", 1],
   ["/database/pool/max_connections", 5],
   ["/database/pool/acquire_timeout_ms", 300],
   ["/database/pool/idle_timeout_ms", 1000],
