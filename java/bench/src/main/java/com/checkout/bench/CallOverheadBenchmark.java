@@ -1,12 +1,14 @@
 package com.checkout.bench;
 
+import com.checkout.config.generated.TimeoutConfig.BulkheadSettings;
 import com.checkout.config.generated.TimeoutConfig.CircuitBreakerSettings;
-import com.checkout.config.generated.TimeoutConfig.PaymentSettings;
 import com.checkout.config.generated.TimeoutConfig.RetryBudgetSettings;
 import com.checkout.config.generated.TimeoutConfig.RetrySettings;
 import com.checkout.resilience.Attempt;
+import com.checkout.resilience.AttemptVerdict;
+import com.checkout.resilience.Bulkhead;
+import com.checkout.resilience.CallSettings;
 import com.checkout.resilience.CircuitBreaker;
-import com.checkout.resilience.Classification;
 import com.checkout.resilience.Classifier;
 import com.checkout.resilience.Outcome;
 import com.checkout.resilience.ResilientCall;
@@ -34,9 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Per-call overhead on the success path: a bare no-op call, the same call through the kernel
- * (deadline, breaker, budget and the retry loop of {@link ResilientCall}, with the real clock and
- * random source), and through resilience4j's Retry around its CircuitBreaker configured like
- * config/timeout.json. Also the breaker alone in both. One shared call site, as in the gateway;
+ * (deadline, bulkhead, breaker, budget and the retry loop of {@link ResilientCall}, with the
+ * real clock and random source), and through resilience4j's Retry around its CircuitBreaker
+ * configured like config/timeout.json. Also the breaker alone in both. One shared call site, as in the gateway;
  * add {@code -t 2} to measure two threads contending for it.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -49,18 +51,17 @@ public class CallOverheadBenchmark {
     private static final RetrySettings RETRY = new RetrySettings(3, 2000, 2.0, 500, 8000);
     private static final CircuitBreakerSettings BREAKER =
             new CircuitBreakerSettings(true, 5, 60000, 3);
-    private static final PaymentSettings PAYMENT = new PaymentSettings(20000, 70000, 15000, 1000, 500,
-            RETRY, BREAKER, new RetryBudgetSettings(10, 0.1));
+    private static final CallSettings CALL = new CallSettings(20000, 70000, 15000, 1000, 500, RETRY);
 
     private static final Classifier<String> CLASSIFIER = new Classifier<>() {
         @Override
-        public Classification classify(String answer) {
-            return Classification.SUCCESS;
+        public AttemptVerdict classifyResult(String answer) {
+            return AttemptVerdict.SUCCESS;
         }
 
         @Override
-        public Classification classifyFailure(Exception error) {
-            return Classification.attemptTimedOut();
+        public AttemptVerdict classifyError(Exception error) {
+            return AttemptVerdict.TIMED_OUT;
         }
     };
 
@@ -68,7 +69,7 @@ public class CallOverheadBenchmark {
     private String answer;
     private long now;
     private Attempt<String> attempt;
-    private ResilientCall kernel;
+    private ResilientCall<String> kernel;
     private CircuitBreaker kernelBreaker;
     private Supplier<String> resilience4j;
     private io.github.resilience4j.circuitbreaker.CircuitBreaker r4jBreaker;
@@ -78,11 +79,13 @@ public class CallOverheadBenchmark {
     public void setUp() {
         answer = "ok";
         now = System.nanoTime() / 1_000_000;
-        attempt = (timeoutMs, attemptNumber) -> upstream();
+        attempt = context -> upstream();
         kernelBreaker = new CircuitBreaker(BREAKER);
-        kernel = new ResilientCall(PAYMENT, Role.ORIGIN, new CircuitBreaker(BREAKER),
-                new RetryBudget(PAYMENT.retryBudget()), () -> System.nanoTime() / 1_000_000,
-                () -> ThreadLocalRandom.current().nextDouble(), Sleeper.THREAD);
+        kernel = new ResilientCall<>(CALL, Role.ORIGIN, new CircuitBreaker(BREAKER),
+                new RetryBudget(new RetryBudgetSettings(10, 0.1)),
+                new Bulkhead(new BulkheadSettings(200)), CLASSIFIER,
+                () -> System.nanoTime() / 1_000_000, () -> ThreadLocalRandom.current().nextDouble(),
+                Sleeper.THREAD);
 
         r4jBreaker = io.github.resilience4j.circuitbreaker.CircuitBreaker.of("provider",
                 CircuitBreakerConfig.custom()
@@ -125,7 +128,7 @@ public class CallOverheadBenchmark {
      */
     @Benchmark
     public String kernelCall() throws InterruptedException {
-        return kernel.call(attempt, CLASSIFIER).orThrow();
+        return kernel.call(attempt).orThrow();
     }
 
     /**

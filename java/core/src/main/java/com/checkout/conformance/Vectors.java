@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -30,10 +31,11 @@ public final class Vectors {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    /** Names another directory of vectors (one holding the six topic folders). */
+    /** Names another directory of vectors (one holding the topic folders of {@link #topics()}). */
     public static final String DIR_ENV = "CONFORMANCE_VECTORS_DIR";
 
     private static Schema schema;
+    private static List<String> topics;
 
     private Vectors() {}
 
@@ -54,18 +56,45 @@ public final class Vectors {
 
     private static synchronized Schema schema() {
         if (schema == null) {
+            schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+                    registry -> registry.schemaRegistryConfig(SchemaRegistryConfig.builder()
+                            .pathType(PathType.JSON_POINTER).build()))
+                    .getSchema(schemaText(), InputFormat.JSON);
+        }
+        return schema;
+    }
+
+    private static String schemaText() {
+        try {
+            return Files.readString(contractsDir().resolve("vector.schema.json"),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The topics, and so the folders of a vector directory: vector.schema.json's
+     * {@code properties.topic.enum}, the one list every language's runner reads.
+     *
+     * @return the topic names, in the schema's order
+     */
+    public static synchronized List<String> topics() {
+        if (topics == null) {
+            JsonNode names;
             try {
-                String text = Files.readString(contractsDir().resolve("vector.schema.json"),
-                        StandardCharsets.UTF_8);
-                schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-                        registry -> registry.schemaRegistryConfig(SchemaRegistryConfig.builder()
-                                .pathType(PathType.JSON_POINTER).build()))
-                        .getSchema(text, InputFormat.JSON);
+                names = MAPPER.readTree(schemaText()).at("/properties/topic/enum");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            if (!names.isArray() || names.isEmpty()) {
+                throw new IllegalStateException("vector.schema.json has no properties.topic.enum");
+            }
+            List<String> read = new ArrayList<>();
+            names.forEach(name -> read.add(name.textValue()));
+            topics = List.copyOf(read);
         }
-        return schema;
+        return topics;
     }
 
     /**

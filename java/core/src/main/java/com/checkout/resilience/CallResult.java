@@ -2,27 +2,32 @@ package com.checkout.resilience;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * How a call through {@link ResilientCall} ended (SEMANTICS.md §8): success, {@code DECLINED} (an
- * answer), or the class of the failure, with the attempts run and the backoff sleeps taken.
+ * answer), or the class of the failure, with the attempts run and the backoff sleeps taken. It
+ * carries no {@code retryable}: a caller of a service that ran this loop is told {@code false}
+ * whatever the class (§7).
  *
  * @param <T> what the upstream answers
  */
 public final class CallResult<T> {
     private final ErrorClass errorClass;
-    private final T answer;
+    private final T value;
     private final ResilienceException error;
     private final int attempts;
     private final List<Long> sleepsMs;
+    private final Long retryAfterMs;
 
-    CallResult(ErrorClass errorClass, T answer, ResilienceException error, int attempts,
+    CallResult(ErrorClass errorClass, T value, ResilienceException error, int attempts,
             List<Long> sleepsMs) {
         this.errorClass = errorClass;
-        this.answer = answer;
+        this.value = value;
         this.error = error;
         this.attempts = attempts;
         this.sleepsMs = List.copyOf(sleepsMs);
+        this.retryAfterMs = error instanceof CircuitOpenException open ? open.retryAfterMs() : null;
     }
 
     /**
@@ -48,7 +53,7 @@ public final class CallResult<T> {
      *
      * @return {@code success} or the class name
      */
-    public String result() {
+    public String outcome() {
         return errorClass == null ? "success" : errorClass.name();
     }
 
@@ -58,12 +63,13 @@ public final class CallResult<T> {
      * @return the answer for a success, {@code DECLINED} or an error answer; empty when the call
      *     ended on a thrown exception or without running that attempt
      */
-    public Optional<T> answer() {
-        return Optional.ofNullable(answer);
+    public Optional<T> value() {
+        return Optional.ofNullable(value);
     }
 
     /**
-     * The failure, typed and carrying its class, with the attempt's exception as its cause.
+     * The failure, typed and carrying its class, with the attempt's exception (or, for a call
+     * refused before a retry, the earlier attempt's failure) as its cause.
      *
      * @return empty for a success and for {@code DECLINED}
      */
@@ -72,8 +78,8 @@ public final class CallResult<T> {
     }
 
     /**
-     * Attempts actually run; a call rejected by the breaker or the deadline before its first
-     * attempt ran none.
+     * Attempts actually run; a call refused by the deadline, the bulkhead or the breaker before
+     * its first attempt ran none.
      *
      * @return the count, at most {@code max_attempts}
      */
@@ -91,12 +97,13 @@ public final class CallResult<T> {
     }
 
     /**
-     * Whether the caller of this service may retry: never, once a retry loop ran (§7).
+     * When the upstream may be called again, for a {@code Retry-After} answer.
      *
-     * @return false
+     * @return the open breaker's time until its half-open trials for {@code CIRCUIT_OPEN}; empty
+     *     for every other result ({@code BULKHEAD_FULL} included: a slot may free at any moment)
      */
-    public boolean retryable() {
-        return false;
+    public OptionalLong retryAfterMs() {
+        return retryAfterMs == null ? OptionalLong.empty() : OptionalLong.of(retryAfterMs);
     }
 
     /**
@@ -109,11 +116,11 @@ public final class CallResult<T> {
         if (error != null) {
             throw error;
         }
-        return answer;
+        return value;
     }
 
     @Override
     public String toString() {
-        return "CallResult[" + result() + ", attempts=" + attempts + ", sleepsMs=" + sleepsMs + "]";
+        return "CallResult[" + outcome() + ", attempts=" + attempts + ", sleepsMs=" + sleepsMs + "]";
     }
 }

@@ -14,7 +14,7 @@ public final class CircuitOpenException extends ResilienceException {
      */
     public CircuitOpenException(long retryAfterMs) {
         super(ErrorClass.CIRCUIT_OPEN, "the circuit breaker is open; half-open trials start in "
-                + retryAfterMs + " ms", false, false);
+                + retryAfterMs + " ms", null, false);
         this.retryAfterMs = retryAfterMs;
     }
 

@@ -162,8 +162,7 @@ public final class Deadline {
         }
         if (!HEADER_SYNTAX.matcher(header).matches()) {
             throw new ResilienceException(ErrorClass.INVALID_REQUEST, HEADER + " is \""
-                    + header + "\"; expected a base-10 integer of at most 10 digits", false,
-                    null);
+                    + header + "\"; expected a base-10 integer of at most 10 digits", null);
         }
         long waitMs = Long.parseLong(header);
         if (waitMs <= 0) {
@@ -173,8 +172,7 @@ public final class Deadline {
         if (waitMs < minDeadlineMs) {
             throw new ResilienceException(ErrorClass.INVALID_REQUEST, HEADER + " is " + waitMs
                     + " ms, below min_deadline_ms " + minDeadlineMs + "; expected at least "
-                    + minDeadlineMs + " ms (or a value <= 0 for a deadline already spent)", false,
-                    null);
+                    + minDeadlineMs + " ms (or a value <= 0 for a deadline already spent)", null);
         }
         return arrivalMs + Math.min(waitMs, deadlineMs);
     }

@@ -20,6 +20,6 @@ public final class DeadlineExceededException extends ResilienceException {
      * @param cause how the last attempt ended, or null
      */
     public DeadlineExceededException(String message, Throwable cause) {
-        super(ErrorClass.DEADLINE_EXCEEDED, message, false, cause);
+        super(ErrorClass.DEADLINE_EXCEEDED, message, cause);
     }
 }

@@ -11,6 +11,6 @@ public final class HalfOpenLimitException extends ResilienceException {
      */
     public HalfOpenLimitException(long halfOpenMaxCalls) {
         super(ErrorClass.HALF_OPEN_LIMIT, "the circuit breaker is half-open and all "
-                + halfOpenMaxCalls + " trial slots are taken", false, false);
+                + halfOpenMaxCalls + " trial slots are taken", null, false);
     }
 }

@@ -1,6 +1,5 @@
 package com.checkout.resilience;
 
-import com.checkout.config.generated.TimeoutConfig.PaymentSettings;
 import com.checkout.config.generated.TimeoutConfig.RetrySettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,117 +9,86 @@ import java.util.function.LongSupplier;
 
 /**
  * One call to an upstream, step by step (SEMANTICS.md §8). Composition, outermost first:
- * deadline ⊃ retry ⊃ breaker ⊃ attempt timeout. A short hand-written loop: resilience4j was not
- * used because its half-open permits, its jitter (which vanishes at the maximum interval) and its
- * missing clock and random injection all differ from the spec.
+ * deadline ⊃ retry ⊃ bulkhead ⊃ breaker ⊃ attempt timeout. A short hand-written loop:
+ * resilience4j was not used because its half-open permits, its jitter (which vanishes at the
+ * maximum interval) and its missing clock and random injection all differ from the spec.
  *
- * <p>Thread-safe: one instance per upstream serves every request thread. The breaker and the
- * budget are shared and thread-safe; each call's own state lives on its stack. The injected clock,
- * random source and sleeper must be thread-safe too (for example
+ * <p>Built once per operation of an upstream ({@link Upstream}), with that operation's policy and
+ * classifier. Thread-safe: one instance serves every request thread. The breaker, the budget and
+ * the bulkhead are shared and thread-safe; each call's own state lives on its stack. The injected
+ * clock, random source and sleeper must be thread-safe too (for example
  * {@code () -> ThreadLocalRandom.current().nextDouble()}, not a method reference bound to one
  * thread's {@code ThreadLocalRandom}).
+ *
+ * @param <T> what the upstream answers
  */
-public final class ResilientCall {
-    private final PaymentSettings settings;
+public final class ResilientCall<T> {
+    private final CallSettings settings;
     private final Role role;
     private final CircuitBreaker breaker;
     private final RetryBudget budget;
-    private final LongSupplier nowMillis;
+    private final Bulkhead bulkhead;
+    private final Classifier<T> classifier;
+    private final LongSupplier clock;
     private final DoubleSupplier random;
-    private final Sleeper sleeper;
+    private final Sleeper sleep;
 
     /**
-     * The call loop of one call site.
+     * The call loop of one operation of an upstream.
      *
-     * @param settings {@code payment}: timeout_ms, deadline_ms, provider_expected_p99_ms,
-     *     min_deadline_ms, answer_margin_ms and retry are used here
+     * @param settings the operation's timeouts, floor, margin and backoff
      * @param role what this call site may retry
-     * @param breaker the upstream's breaker, shared by every call to it
-     * @param budget the upstream's retry budget, shared by every call to it
-     * @param nowMillis a monotonic clock in ms
+     * @param breaker the operation's breaker, shared by every call of it
+     * @param budget the operation's retry budget, shared by every call of it
+     * @param bulkhead the operation's concurrency limit, shared by every call of it
+     * @param classifier classifies each attempt's end
+     * @param clock a monotonic clock in ms
      * @param random draws in [0, 1), one per computed backoff delay
-     * @param sleeper waits out the backoff delays
+     * @param sleep waits out the backoff delays
      */
-    public ResilientCall(PaymentSettings settings, Role role, CircuitBreaker breaker,
-            RetryBudget budget, LongSupplier nowMillis, DoubleSupplier random, Sleeper sleeper) {
+    public ResilientCall(CallSettings settings, Role role, CircuitBreaker breaker,
+            RetryBudget budget, Bulkhead bulkhead, Classifier<T> classifier, LongSupplier clock,
+            DoubleSupplier random, Sleeper sleep) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.role = Objects.requireNonNull(role, "role");
         this.breaker = Objects.requireNonNull(breaker, "breaker");
         this.budget = Objects.requireNonNull(budget, "budget");
-        this.nowMillis = Objects.requireNonNull(nowMillis, "nowMillis");
+        this.bulkhead = Objects.requireNonNull(bulkhead, "bulkhead");
+        this.classifier = Objects.requireNonNull(classifier, "classifier");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        this.sleep = Objects.requireNonNull(sleep, "sleep");
     }
 
     /**
      * Runs a call that did not receive a deadline: it gets {@code now + deadline_ms}.
      *
-     * @param <T> what the upstream answers
-     * @param attempt runs one attempt, given its timeout and number
-     * @param classifier classifies each attempt's end
+     * @param attempt runs one attempt; sends {@link AttemptContext#deadlineHeaderMs()}
      * @return how the call ended
      * @throws InterruptedException when the thread is interrupted during an attempt or a sleep
      */
-    public <T> CallResult<T> call(Attempt<T> attempt, Classifier<T> classifier)
-            throws InterruptedException {
-        return call(adapt(attempt), classifier);
+    public CallResult<T> call(Attempt<T> attempt) throws InterruptedException {
+        long now = clock.getAsLong();
+        return run(attempt, now + settings.deadlineMs(), now);
     }
 
     /**
      * Runs a call with an absolute deadline (for example from {@link Deadline#fromHeader}).
      *
-     * @param <T> what the upstream answers
-     * @param attempt runs one attempt, given its timeout and number
-     * @param classifier classifies each attempt's end
+     * @param attempt runs one attempt; sends {@link AttemptContext#deadlineHeaderMs()}
      * @param deadlineAtMs the call's deadline on the injected clock
      * @return how the call ended; the breaker and the budget have counted every attempt
      * @throws InterruptedException when the thread is interrupted during an attempt or a sleep
-     *     (a running attempt's permit records {@code ignored} first)
+     *     (a running attempt's slot is released and its permit records {@code ignored} first)
      */
-    public <T> CallResult<T> call(Attempt<T> attempt, Classifier<T> classifier,
-            long deadlineAtMs) throws InterruptedException {
-        return call(adapt(attempt), classifier, deadlineAtMs);
-    }
-
-    /**
-     * Runs a call that did not receive a deadline, each attempt given its whole context.
-     *
-     * @param <T> what the upstream answers
-     * @param attempt runs one attempt; sends {@link AttemptContext#deadlineHeaderMs()}
-     * @param classifier classifies each attempt's end
-     * @return how the call ended
-     * @throws InterruptedException when the thread is interrupted during an attempt or a sleep
-     */
-    public <T> CallResult<T> call(ContextAttempt<T> attempt, Classifier<T> classifier)
-            throws InterruptedException {
-        long now = nowMillis.getAsLong();
-        return run(attempt, classifier, now + settings.deadlineMs(), now);
-    }
-
-    /**
-     * Runs a call with an absolute deadline, each attempt given its whole context.
-     *
-     * @param <T> what the upstream answers
-     * @param attempt runs one attempt; sends {@link AttemptContext#deadlineHeaderMs()}
-     * @param classifier classifies each attempt's end
-     * @param deadlineAtMs the call's deadline on the injected clock
-     * @return how the call ended; the breaker and the budget have counted every attempt
-     * @throws InterruptedException when the thread is interrupted during an attempt or a sleep
-     *     (a running attempt's permit records {@code ignored} first)
-     */
-    public <T> CallResult<T> call(ContextAttempt<T> attempt, Classifier<T> classifier,
-            long deadlineAtMs) throws InterruptedException {
-        return run(attempt, classifier, deadlineAtMs, nowMillis.getAsLong());
-    }
-
-    private static <T> ContextAttempt<T> adapt(Attempt<T> attempt) {
-        Objects.requireNonNull(attempt, "attempt");
-        return context -> attempt.run(context.timeoutMs(), context.number());
+    public CallResult<T> call(Attempt<T> attempt, long deadlineAtMs) throws InterruptedException {
+        return run(attempt, deadlineAtMs, clock.getAsLong());
     }
 
     /** The loop of §8; {@code startMs} is the clock already read for the first attempt. */
-    private <T> CallResult<T> run(ContextAttempt<T> attempt, Classifier<T> classifier,
-            long deadlineAtMs, long startMs) throws InterruptedException {
+    private CallResult<T> run(Attempt<T> attempt, long deadlineAtMs, long startMs)
+            throws InterruptedException {
+        Objects.requireNonNull(attempt, "attempt");
         RetrySettings retry = settings.retry();
         long capMs = Deadline.attemptCapMs(role, settings.timeoutMs(), settings.deadlineMs());
         long marginMs = settings.answerMarginMs();
@@ -128,39 +96,51 @@ public final class ResilientCall {
         List<Long> sleeps = new ArrayList<>();
         ResilienceException lastError = null;
         for (int k = 1; ; k++) {
-            long now = k == 1 ? startMs : nowMillis.getAsLong();
+            long now = k == 1 ? startMs : clock.getAsLong();
+            // Step 1: an X-Deadline-Ms below min_deadline_ms would be refused by the next hop, so
+            // the attempt does not start, sends nothing and takes no slot and no permit.
             long timeout = Deadline.remainingTimeoutMs(now, deadlineAtMs, capMs);
             if (!Deadline.attemptStarts(timeout, marginMs, floorMs)) {
-                // An X-Deadline-Ms below min_deadline_ms would be refused by the next hop: the
-                // attempt does not start, sends nothing and asks the breaker nothing.
                 return failed(new DeadlineExceededException("no time for attempt " + k + " at "
                         + now + " ms with the deadline at " + deadlineAtMs + " ms: " + timeout
                         + " ms left would send " + Deadline.HEADER + " " + (timeout - marginMs)
                         + " (answer_margin_ms " + marginMs + "), below min_deadline_ms "
                         + floorMs, lastError), k - 1, sleeps);
             }
+            // Step 2, before the breaker: a full bulkhead says nothing about the upstream and
+            // must not take a half-open trial slot.
+            BulkheadSlot slot = bulkhead.tryAcquire();
+            if (slot == null) {
+                return failed(new BulkheadFullException(bulkhead.maxConcurrent(), lastError),
+                        k - 1, sleeps);
+            }
+            // Step 3: a rejection (or a transition callback that threw) gives the slot back.
             CircuitBreaker.Permit permit;
             try {
                 permit = breaker.allow(now);
             } catch (CircuitOpenException | HalfOpenLimitException rejected) {
+                slot.release();
                 return failed(rejected, k - 1, sleeps);
+            } catch (RuntimeException | Error e) {
+                slot.release();
+                throw e;
             }
 
             AttemptContext context =
                     new AttemptContext(k, timeout, Deadline.headerMs(timeout, marginMs));
-            Ended<T> ended = runAttempt(attempt, classifier, permit, context, now, capMs);
+            Ended<T> ended = runAttempt(attempt, slot, permit, context, now, capMs);
             ErrorClass errorClass = ended.errorClass();
             now = ended.endedAtMs();
             permit.record(ended.outcome(), now);
             budget.record(ended.outcome());
 
             if (errorClass == null || errorClass == ErrorClass.DECLINED) {
-                return new CallResult<>(errorClass, ended.answer(), null, k, sleeps);
+                return new CallResult<>(errorClass, ended.value(), null, k, sleeps);
             }
             lastError = ended.error();
-            if (!role.isRetried(errorClass, ended.classification().downstreamRetryable())
+            if (!role.isRetried(errorClass, ended.verdict().downstreamAllowsRetry())
                     || k >= retry.maxAttempts()) {
-                return new CallResult<>(errorClass, ended.answer(), lastError, k, sleeps);
+                return new CallResult<>(errorClass, ended.value(), lastError, k, sleeps);
             }
             if (!budget.allowRetry()) {
                 return failed(new RetryBudgetExhaustedException(budget.tokensMilli(),
@@ -174,7 +154,8 @@ public final class ResilientCall {
                         + " the deadline at " + deadlineAtMs + " ms (answer_margin_ms " + marginMs
                         + ", min_deadline_ms " + floorMs + ")", lastError), k, sleeps);
             }
-            sleeper.sleep(delay);
+            // The slot was released when the attempt ended: a sleep holds none.
+            sleep.sleep(delay);
             sleeps.add(delay);
         }
     }
@@ -184,49 +165,68 @@ public final class ResilientCall {
      * breaker and the budget count, which for an attempt that ran out of time is the evidence
      * rule's, not its class's.
      */
-    private record Ended<T>(Classification classification, ErrorClass errorClass,
-            Outcome outcome, T answer, ResilienceException error, long endedAtMs) {
+    private record Ended<T>(AttemptVerdict verdict, ErrorClass errorClass, Outcome outcome,
+            T value, ResilienceException error, long endedAtMs) {
     }
 
-    private <T> Ended<T> runAttempt(ContextAttempt<T> attempt, Classifier<T> classifier,
+    private Ended<T> runAttempt(Attempt<T> attempt, BulkheadSlot slot,
             CircuitBreaker.Permit permit, AttemptContext context, long startedMs, long capMs)
             throws InterruptedException {
-        T answer = null;
+        T value = null;
         Exception failure = null;
-        Classification classification = null;
+        AttemptVerdict verdict = null;
         try {
             try {
-                answer = attempt.run(context);
+                value = attempt.run(context);
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
                 failure = e;
             }
-            classification = Objects.requireNonNull(failure == null
-                    ? classifier.classify(answer) : classifier.classifyFailure(failure),
-                    "the classifier returned null");
+            verdict = failure == null ? classifier.classifyResult(value)
+                    : classifier.classifyError(failure);
         } finally {
-            if (classification == null) {
-                // Interrupted, or a bug in the classifier: the trial proved nothing, and a
-                // half-open slot must not leak.
-                permit.record(Outcome.IGNORED, nowMillis.getAsLong());
+            // Step 4: the slot goes back before any backoff sleep, whatever happened.
+            slot.release();
+            if (verdict == null) {
+                // Interrupted, or no verdict (a bug in the attempt or the classifier): the trial
+                // proved nothing, and a half-open slot must not leak.
+                permit.record(Outcome.IGNORED, clock.getAsLong());
             }
         }
-        long endedMs = nowMillis.getAsLong();
+        if (verdict == null) {
+            throw noVerdict(value, failure);
+        }
+        return ended(verdict, value, failure, context, startedMs, capMs);
+    }
+
+    private static RuntimeException noVerdict(Object value, Exception failure) {
+        if (failure == null) {
+            return new IllegalStateException("the classifier returned no verdict for " + value);
+        }
+        // The error was no outcome of the attempt but a bug: it is the caller's, as thrown.
+        return failure instanceof RuntimeException runtime ? runtime
+                : new IllegalStateException("the classifier returned no verdict for " + failure,
+                        failure);
+    }
+
+    private Ended<T> ended(AttemptVerdict verdict, T value, Exception failure,
+            AttemptContext context, long startedMs, long capMs) {
+        long endedMs = clock.getAsLong();
         int k = context.number();
         long timeout = context.timeoutMs();
-        if (classification.isSuccess()) {
-            return new Ended<>(classification, null, Outcome.SUCCESS, answer, null, endedMs);
+        if (verdict.isSuccess()) {
+            return new Ended<>(verdict, null, Outcome.SUCCESS, value, null, endedMs);
         }
-        ErrorClass errorClass = classification.errorClass().orElseThrow();
+        ErrorClass errorClass = verdict.errorClass().orElseThrow();
         // Classes the table gives no breaker outcome (database classes, INTERNAL) say nothing
         // about this upstream's health.
         Outcome outcome = errorClass.breaker().orElse(Outcome.IGNORED);
         if (errorClass == ErrorClass.DECLINED) {
-            return new Ended<>(classification, errorClass, outcome, answer, null, endedMs);
+            return new Ended<>(verdict, errorClass, outcome, value, null, endedMs);
         }
         boolean ranOut = errorClass == ErrorClass.TIMEOUT
-                && (classification.timedOut() || endedMs - startedMs >= timeout);
+                && (verdict.timedOut() || endedMs - startedMs >= timeout);
         if (ranOut) {
             // §5's evidence rule: no answer in time is evidence against the upstream only if it
             // had the time it is expected to need; a shorter attempt, cut by a caller's deadline,
@@ -235,15 +235,15 @@ public final class ResilientCall {
             outcome = timeout >= evidenceMs ? Outcome.FAILURE : Outcome.IGNORED;
             if (timeout < capMs) {
                 // The deadline cut this attempt and it ran out: the call's time is up.
-                return new Ended<>(classification, ErrorClass.DEADLINE_EXCEEDED, outcome, answer,
+                return new Ended<>(verdict, ErrorClass.DEADLINE_EXCEEDED, outcome, value,
                         new DeadlineExceededException("attempt " + k + " got no answer within "
                                 + timeout + " ms, its timeout cut by the deadline", failure),
                         endedMs);
             }
         }
-        return new Ended<>(classification, errorClass, outcome, answer,
-                new ResilienceException(errorClass, "attempt " + k + " ended " + classification
-                        + (ranOut ? " after " + timeout + " ms" : ""), false, failure),
+        return new Ended<>(verdict, errorClass, outcome, value,
+                new ResilienceException(errorClass, "attempt " + k + " ended " + verdict
+                        + (ranOut ? " after " + timeout + " ms" : ""), failure),
                 endedMs);
     }
 
@@ -253,7 +253,16 @@ public final class ResilientCall {
     }
 
     /**
-     * The upstream's breaker, for health and metrics.
+     * The settings this loop runs with.
+     *
+     * @return the operation's call settings
+     */
+    public CallSettings settings() {
+        return settings;
+    }
+
+    /**
+     * The operation's breaker, for health and metrics.
      *
      * @return the shared breaker
      */
@@ -262,11 +271,20 @@ public final class ResilientCall {
     }
 
     /**
-     * The upstream's retry budget, for health and metrics.
+     * The operation's retry budget, for health and metrics.
      *
      * @return the shared budget
      */
     public RetryBudget budget() {
         return budget;
+    }
+
+    /**
+     * The operation's bulkhead, for metrics.
+     *
+     * @return the shared bulkhead
+     */
+    public Bulkhead bulkhead() {
+        return bulkhead;
     }
 }

@@ -13,6 +13,6 @@ public final class RetryBudgetExhaustedException extends ResilienceException {
      */
     public RetryBudgetExhaustedException(long tokensMilli, long maxMilli, Throwable cause) {
         super(ErrorClass.RETRY_BUDGET_EXHAUSTED, "the retry budget holds " + tokensMilli
-                + " of " + maxMilli + " milli-tokens; a retry needs more than half", false, cause);
+                + " of " + maxMilli + " milli-tokens; a retry needs more than half", cause);
     }
 }

@@ -24,7 +24,6 @@ class DeadlineTest {
         DeadlineExceededException e = assertThrows(DeadlineExceededException.class,
                 () -> Deadline.attemptTimeoutMs(70000, 70000, 20000));
         assertEquals(ErrorClass.DEADLINE_EXCEEDED, e.errorClass());
-        assertFalse(e.retryable());
         assertTrue(e.getMessage().contains("70000"), e.getMessage());
     }
 

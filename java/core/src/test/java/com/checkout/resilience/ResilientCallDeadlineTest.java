@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.checkout.config.generated.TimeoutConfig.PaymentSettings;
 import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,17 +19,18 @@ class ResilientCallDeadlineTest {
     private final CircuitBreaker breaker = new CircuitBreaker(TestSettings.breaker(1, 60000, 1));
     private final RetryBudget budget = new RetryBudget(TestSettings.BUDGET);
 
-    private ResilientCall loop(PaymentSettings settings, Role role) {
+    private ResilientCall<String> loop(CallSettings settings, Role role) {
         return loop(settings, role, breaker);
     }
 
-    private ResilientCall loop(PaymentSettings settings, Role role, CircuitBreaker shared) {
-        return new ResilientCall(settings, role, shared, budget, clock::get,
+    private ResilientCall<String> loop(CallSettings settings, Role role, CircuitBreaker shared) {
+        return new ResilientCall<>(settings, role, shared, budget,
+                new Bulkhead(TestSettings.BULKHEAD), CLASSIFIER, clock::get,
                 () -> draws.remove(0), delay -> clock.addAndGet(delay));
     }
 
     /** Each step: how long the upstream takes, then its answer; a hang runs out the timeout. */
-    private ContextAttempt<String> script(long... durations) {
+    private Attempt<String> script(long... durations) {
         return context -> {
             seen.add(context);
             long duration = durations[context.number() - 1];
@@ -45,15 +45,15 @@ class ResilientCallDeadlineTest {
 
     private static final Classifier<String> CLASSIFIER = new Classifier<>() {
         @Override
-        public Classification classify(String body) {
-            return body.equals("ok") ? Classification.SUCCESS
-                    : Classification.of(ErrorClass.valueOf(body));
+        public AttemptVerdict classifyResult(String body) {
+            return body.equals("ok") ? AttemptVerdict.SUCCESS
+                    : AttemptVerdict.of(ErrorClass.valueOf(body));
         }
 
         @Override
-        public Classification classifyFailure(Exception error) {
-            return error instanceof HttpTimeoutException ? Classification.attemptTimedOut()
-                    : Classification.of(ErrorClass.INTERNAL);
+        public AttemptVerdict classifyError(Exception error) {
+            return error instanceof HttpTimeoutException ? AttemptVerdict.TIMED_OUT
+                    : AttemptVerdict.of(ErrorClass.INTERNAL);
         }
     };
 
@@ -61,9 +61,9 @@ class ResilientCallDeadlineTest {
     void everyAttemptSendsItsTimeoutLessTheAnswerMargin() throws Exception {
         // The first attempt's quick TIMEOUT answer is an answer, not a cut attempt running out:
         // an origin retries it.
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN,
-                new CircuitBreaker(TestSettings.BREAKER)).call(script(100, 100), CLASSIFIER, 15000);
-        assertEquals("success", result.result());
+        CallResult<String> result = loop(TestSettings.CALL, Role.ORIGIN,
+                new CircuitBreaker(TestSettings.BREAKER)).call(script(100, 100), 15000);
+        assertEquals("success", result.outcome());
         assertEquals(List.of(new AttemptContext(1, 15000, 14500),
                 new AttemptContext(2, 12650, 12150)), seen);
         assertEquals("14500", seen.get(0).deadlineHeader());
@@ -72,8 +72,8 @@ class ResilientCallDeadlineTest {
     @Test
     void hangCutBelowTheEvidenceThresholdIsIgnoredAndEndsDeadlineExceeded() throws Exception {
         // min(timeout_ms 20000, provider_expected_p99_ms 15000) = 15000 > the 5000 ms attempt.
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN)
-                .call(script(60000), CLASSIFIER, 5000);
+        CallResult<String> result = loop(TestSettings.CALL, Role.ORIGIN)
+                .call(script(60000), 5000);
         assertEquals(Optional.of(ErrorClass.DEADLINE_EXCEEDED), result.errorClass());
         assertEquals(BreakerState.CLOSED, breaker.state());
         assertEquals(10_000, budget.tokensMilli());
@@ -84,7 +84,7 @@ class ResilientCallDeadlineTest {
     @Test
     void hangCutAtOrAboveTheEvidenceThresholdEndsDeadlineExceededAsAFailure() throws Exception {
         CallResult<String> result = loop(TestSettings.withP99(5000), Role.ORIGIN)
-                .call(script(60000), CLASSIFIER, 5000);
+                .call(script(60000), 5000);
         assertEquals(Optional.of(ErrorClass.DEADLINE_EXCEEDED), result.errorClass());
         assertEquals(List.of(new AttemptContext(1, 5000, 4500)), seen);
         assertEquals(5000, clock.get());
@@ -99,8 +99,8 @@ class ResilientCallDeadlineTest {
     void attemptWithinTheAnswerMarginTakesNoPermitAndSendsNothing() throws Exception {
         breaker.allow(0).record(Outcome.FAILURE, 0);
         clock.set(60000);
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN)
-                .call(script(), CLASSIFIER, 60500);
+        CallResult<String> result = loop(TestSettings.CALL, Role.ORIGIN)
+                .call(script(), 60500);
         assertEquals(Optional.of(ErrorClass.DEADLINE_EXCEEDED), result.errorClass());
         assertEquals(0, result.attempts());
         assertEquals(List.of(), seen);
@@ -114,8 +114,8 @@ class ResilientCallDeadlineTest {
         clock.set(60000);
         // 1499 ms would send X-Deadline-Ms 999, below min_deadline_ms 1000: the breaker, due for
         // recovery, is not asked and stays open.
-        CallResult<String> refused = loop(TestSettings.PAYMENT, Role.ORIGIN)
-                .call(script(), CLASSIFIER, 61499);
+        CallResult<String> refused = loop(TestSettings.CALL, Role.ORIGIN)
+                .call(script(), 61499);
         assertEquals(Optional.of(ErrorClass.DEADLINE_EXCEEDED), refused.errorClass());
         assertEquals(0, refused.attempts());
         assertTrue(refused.error().orElseThrow().getMessage()
@@ -124,9 +124,9 @@ class ResilientCallDeadlineTest {
         assertEquals(BreakerState.OPEN, breaker.state());
         assertEquals(1, breaker.generation());
         // 1500 ms sends exactly the floor, as the half-open trial.
-        CallResult<String> sent = loop(TestSettings.PAYMENT, Role.ORIGIN)
-                .call(script(100), CLASSIFIER, 61500);
-        assertEquals("success", sent.result());
+        CallResult<String> sent = loop(TestSettings.CALL, Role.ORIGIN)
+                .call(script(100), 61500);
+        assertEquals("success", sent.outcome());
         assertEquals(List.of(new AttemptContext(1, 1500, 1000)), seen);
         assertEquals(BreakerState.CLOSED, breaker.state());
         assertEquals(3, breaker.generation());
@@ -135,9 +135,9 @@ class ResilientCallDeadlineTest {
     @Test
     void backoffLeavingAnAttemptAtTheFloorIsSlept() throws Exception {
         // 4750 - 1000 - 2250 = 1500 ms: the retry sends X-Deadline-Ms 1000.
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN,
-                new CircuitBreaker(TestSettings.BREAKER)).call(script(1000, 10), CLASSIFIER, 4750);
-        assertEquals("success", result.result());
+        CallResult<String> result = loop(TestSettings.CALL, Role.ORIGIN,
+                new CircuitBreaker(TestSettings.BREAKER)).call(script(1000, 10), 4750);
+        assertEquals("success", result.outcome());
         assertEquals(List.of(2250L), result.sleepsMs());
         assertEquals(List.of(new AttemptContext(1, 4750, 4250), new AttemptContext(2, 1500, 1000)),
                 seen);
@@ -146,8 +146,8 @@ class ResilientCallDeadlineTest {
     @Test
     void backoffLeavingNoAttemptThatCouldStartIsNotSleptButCostsItsDraw() throws Exception {
         // 4749 - 1000 - 2250 = 1499 ms would leave a retry sending 999.
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN,
-                new CircuitBreaker(TestSettings.BREAKER)).call(script(1000, 10), CLASSIFIER, 4749);
+        CallResult<String> result = loop(TestSettings.CALL, Role.ORIGIN,
+                new CircuitBreaker(TestSettings.BREAKER)).call(script(1000, 10), 4749);
         assertEquals(Optional.of(ErrorClass.DEADLINE_EXCEEDED), result.errorClass());
         assertEquals(List.of(), result.sleepsMs());
         assertEquals(1, result.attempts());
@@ -158,21 +158,9 @@ class ResilientCallDeadlineTest {
     @Test
     void relayAttemptGetsTheWholeRemainingDeadline() throws Exception {
         clock.set(5);
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.RELAY)
-                .call(script(45000), CLASSIFIER, 70000);
-        assertEquals("success", result.result());
+        CallResult<String> result = loop(TestSettings.CALL, Role.RELAY)
+                .call(script(45000), 70000);
+        assertEquals("success", result.outcome());
         assertEquals(List.of(new AttemptContext(1, 69995, 69495)), seen);
-    }
-
-    @Test
-    void theOldTwoArgumentAttemptStillRunsWithTheTimeoutAndNumber() throws Exception {
-        List<Long> timeouts = new ArrayList<>();
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN)
-                .call((Attempt<String>) (timeoutMs, k) -> {
-                    timeouts.add(timeoutMs);
-                    return "ok";
-                }, CLASSIFIER);
-        assertEquals("success", result.result());
-        assertEquals(List.of(20000L), timeouts);
     }
 }

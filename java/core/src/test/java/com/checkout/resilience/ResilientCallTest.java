@@ -1,13 +1,11 @@
 package com.checkout.resilience;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.checkout.config.generated.TimeoutConfig.PaymentSettings;
 import com.checkout.config.generated.TimeoutConfig.RetrySettings;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,6 +13,7 @@ import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,14 +26,15 @@ class ResilientCallTest {
     private final List<Long> timeouts = new ArrayList<>();
     private final List<Integer> attemptNumbers = new ArrayList<>();
 
-    private ResilientCall loop(PaymentSettings settings, Role role, CircuitBreaker breaker,
+    private ResilientCall<String> loop(CallSettings settings, Role role, CircuitBreaker breaker,
             RetryBudget budget) {
-        return new ResilientCall(settings, role, breaker, budget, clock::get,
+        return new ResilientCall<>(settings, role, breaker, budget,
+                new Bulkhead(TestSettings.BULKHEAD), CLASSIFIER, clock::get,
                 () -> draws.remove(0), delay -> clock.addAndGet(delay));
     }
 
-    private ResilientCall origin() {
-        return loop(TestSettings.PAYMENT, Role.ORIGIN, new CircuitBreaker(TestSettings.BREAKER),
+    private ResilientCall<String> origin() {
+        return loop(TestSettings.CALL, Role.ORIGIN, new CircuitBreaker(TestSettings.BREAKER),
                 new RetryBudget(TestSettings.BUDGET));
     }
 
@@ -44,10 +44,10 @@ class ResilientCallTest {
     }
 
     private Attempt<String> script(Step... steps) {
-        return (timeoutMs, attempt) -> {
-            timeouts.add(timeoutMs);
-            attemptNumbers.add(attempt);
-            return steps[attempt - 1].run(timeoutMs);
+        return context -> {
+            timeouts.add(context.timeoutMs());
+            attemptNumbers.add(context.number());
+            return steps[context.number() - 1].run(context.timeoutMs());
         };
     }
 
@@ -73,32 +73,31 @@ class ResilientCallTest {
     }
 
     /** Classifies "ok", "declined" and a class name; exceptions by type. */
-    private static final Classifier<String> CLASSIFIER = new Classifier<>() {
+    static final Classifier<String> CLASSIFIER = new Classifier<>() {
         @Override
-        public Classification classify(String body) {
+        public AttemptVerdict classifyResult(String body) {
             return switch (body) {
-                case "ok" -> Classification.SUCCESS;
-                case "declined" -> Classification.of(ErrorClass.DECLINED);
-                default -> Classification.of(ErrorClass.valueOf(body));
+                case "ok" -> AttemptVerdict.SUCCESS;
+                case "declined" -> AttemptVerdict.of(ErrorClass.DECLINED);
+                default -> AttemptVerdict.of(ErrorClass.valueOf(body));
             };
         }
 
         @Override
-        public Classification classifyFailure(Exception error) {
+        public AttemptVerdict classifyError(Exception error) {
             if (error instanceof HttpTimeoutException) {
-                return Classification.attemptTimedOut();
+                return AttemptVerdict.TIMED_OUT;
             }
             if (error instanceof IOException) {
-                return Classification.of(ErrorClass.CONNECTION);
+                return AttemptVerdict.of(ErrorClass.CONNECTION);
             }
-            return Classification.of(ErrorClass.INTERNAL);
+            return AttemptVerdict.of(ErrorClass.INTERNAL);
         }
     };
 
     @Test
     void hungAttemptIsRetriedAfterBackoffAndTheAnswerReturned() throws Exception {
-        CallResult<String> result = origin().call(script(hang(), refused(), answer(300, "ok")),
-                CLASSIFIER);
+        CallResult<String> result = origin().call(script(hang(), refused(), answer(300, "ok")));
         assertTrue(result.isSuccess());
         assertEquals("ok", result.orThrow());
         assertEquals(3, result.attempts());
@@ -111,23 +110,24 @@ class ResilientCallTest {
 
     @Test
     void attemptsSpentEndWithTheLastClassAndItsCause() throws Exception {
-        CallResult<String> result = origin().call(script(refused(), refused(), refused()),
-                CLASSIFIER);
+        CallResult<String> result = origin().call(script(refused(), refused(), refused()));
         assertEquals(Optional.of(ErrorClass.CONNECTION), result.errorClass());
         assertEquals(3, result.attempts());
         ResilienceException error = assertThrows(ResilienceException.class, result::orThrow);
         assertEquals(ErrorClass.CONNECTION, error.errorClass());
-        assertFalse(error.retryable());
+        assertEquals("CONNECTION: attempt 3 ended CONNECTION", error.getMessage());
         assertInstanceOf(ConnectException.class, error.getCause());
+        assertEquals(OptionalLong.empty(), result.retryAfterMs());
     }
 
     @Test
     void declinedIsAnAnswerNotAnError() throws Exception {
         RetryBudget budget = new RetryBudget(TestSettings.BUDGET);
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN,
+        CallResult<String> result = loop(TestSettings.CALL, Role.ORIGIN,
                 new CircuitBreaker(TestSettings.BREAKER), budget)
-                .call(script(answer(100, "declined")), CLASSIFIER);
-        assertEquals("DECLINED", result.result());
+                .call(script(answer(100, "declined")));
+        assertEquals("DECLINED", result.outcome());
+        assertEquals(Optional.of("declined"), result.value());
         assertEquals("declined", result.orThrow());
         assertEquals(Optional.empty(), result.error());
         assertEquals(10_000, budget.tokensMilli());
@@ -135,9 +135,9 @@ class ResilientCallTest {
 
     @Test
     void upstreamAnsweringTimeoutIsNotMistakenForTheDeadlineCuttingOurs() throws Exception {
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.RELAY,
+        CallResult<String> result = loop(TestSettings.CALL, Role.RELAY,
                 new CircuitBreaker(TestSettings.BREAKER), new RetryBudget(TestSettings.BUDGET))
-                .call(script(answer(100, "TIMEOUT")), CLASSIFIER, 5000);
+                .call(script(answer(100, "TIMEOUT")), 5000);
         assertEquals(Optional.of(ErrorClass.TIMEOUT), result.errorClass());
     }
 
@@ -146,12 +146,13 @@ class ResilientCallTest {
         CircuitBreaker breaker = new CircuitBreaker(TestSettings.breaker(1, 60000, 3));
         breaker.allow(0).record(Outcome.FAILURE, 0);
         clock.set(10_000);
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN, breaker,
-                new RetryBudget(TestSettings.BUDGET)).call(script(), CLASSIFIER);
+        CallResult<String> result = loop(TestSettings.CALL, Role.ORIGIN, breaker,
+                new RetryBudget(TestSettings.BUDGET)).call(script());
         assertEquals(0, result.attempts());
         CircuitOpenException error = assertInstanceOf(CircuitOpenException.class,
                 result.error().orElseThrow());
         assertEquals(50_000, error.retryAfterMs());
+        assertEquals(OptionalLong.of(50_000), result.retryAfterMs());
         assertSame(error, assertThrows(CircuitOpenException.class, result::orThrow));
     }
 
@@ -160,11 +161,12 @@ class ResilientCallTest {
         CircuitBreaker breaker = new CircuitBreaker(TestSettings.breaker(1, 1000, 1));
         breaker.allow(0).record(Outcome.FAILURE, 0);
         clock.set(1000);
-        ResilientCall loop = loop(TestSettings.PAYMENT, Role.ORIGIN, breaker,
+        ResilientCall<String> loop = loop(TestSettings.CALL, Role.ORIGIN, breaker,
                 new RetryBudget(TestSettings.BUDGET));
-        assertThrows(InterruptedException.class, () -> loop.call((timeoutMs, attempt) -> {
+        assertThrows(InterruptedException.class, () -> loop.call(context -> {
             throw new InterruptedException("shutting down");
-        }, CLASSIFIER));
+        }));
+        assertEquals(0, loop.bulkhead().inFlight(), "the slot is back");
         assertEquals(BreakerState.HALF_OPEN, breaker.state());
         breaker.allow(1001).record(Outcome.SUCCESS, 1002);
         assertEquals(BreakerState.CLOSED, breaker.state());
@@ -175,10 +177,11 @@ class ResilientCallTest {
         CircuitBreaker breaker = new CircuitBreaker(TestSettings.breaker(1, 1000, 1));
         breaker.allow(0).record(Outcome.FAILURE, 0);
         clock.set(1000);
-        ResilientCall loop = loop(TestSettings.PAYMENT, Role.ORIGIN, breaker,
+        ResilientCall<String> loop = loop(TestSettings.CALL, Role.ORIGIN, breaker,
                 new RetryBudget(TestSettings.BUDGET));
         assertThrows(IllegalArgumentException.class,
-                () -> loop.call(script(answer(10, "NOT_A_CLASS")), CLASSIFIER));
+                () -> loop.call(script(answer(10, "NOT_A_CLASS"))));
+        assertEquals(0, loop.bulkhead().inFlight(), "the slot is back");
         breaker.allow(1010).record(Outcome.SUCCESS, 1011);
         assertEquals(BreakerState.CLOSED, breaker.state());
     }
@@ -189,9 +192,9 @@ class ResilientCallTest {
         for (int i = 0; i < 5; i++) {
             budget.record(Outcome.FAILURE);
         }
-        CallResult<String> result = loop(TestSettings.PAYMENT, Role.ORIGIN,
+        CallResult<String> result = loop(TestSettings.CALL, Role.ORIGIN,
                 new CircuitBreaker(TestSettings.BREAKER), budget)
-                .call(script(refused()), CLASSIFIER);
+                .call(script(refused()));
         RetryBudgetExhaustedException error = assertInstanceOf(
                 RetryBudgetExhaustedException.class, result.error().orElseThrow());
         assertEquals(ErrorClass.CONNECTION,
@@ -211,20 +214,21 @@ class ResilientCallTest {
                     1 + random.nextInt(5000), 1 + random.nextDouble() * 2,
                     random.nextInt(1000), 1 + random.nextInt(20000));
             long marginMs = 1 + random.nextInt(1000);
-            PaymentSettings settings = new PaymentSettings(1 + random.nextInt(20000),
-                    1 + random.nextInt(70000), 1 + random.nextInt(20000), 1000, marginMs, retry,
-                    TestSettings.BREAKER, TestSettings.BUDGET);
+            CallSettings settings = new CallSettings(1 + random.nextInt(20000),
+                    1 + random.nextInt(70000), 1 + random.nextInt(20000), 1000, marginMs, retry);
             long start = random.nextInt(1_000_000);
             clock.set(start);
             long deadlineAt = start + random.nextInt(80000);
             int[] drawn = {0};
-            ResilientCall loop = new ResilientCall(settings, Role.ORIGIN,
+            ResilientCall<String> loop = new ResilientCall<>(settings, Role.ORIGIN,
                     new CircuitBreaker(TestSettings.breaker(100, 1000, 1)),
-                    new RetryBudget(TestSettings.BUDGET), clock::get, () -> {
+                    new RetryBudget(TestSettings.BUDGET), new Bulkhead(TestSettings.BULKHEAD),
+                    CLASSIFIER, clock::get, () -> {
                         drawn[0]++;
                         return random.nextDouble();
                     }, delay -> clock.addAndGet(delay));
-            CallResult<String> result = loop.call((timeoutMs, attempt) -> {
+            CallResult<String> result = loop.call(context -> {
+                long timeoutMs = context.timeoutMs();
                 assertTrue(timeoutMs > marginMs && timeoutMs <= settings.timeoutMs());
                 long duration = random.nextInt(30000);
                 if (duration >= timeoutMs) {
@@ -234,7 +238,7 @@ class ResilientCallTest {
                 clock.addAndGet(duration);
                 String[] answers = {"ok", "UPSTREAM_UNAVAILABLE", "CONNECTION", "OVERLOADED"};
                 return answers[random.nextInt(answers.length)];
-            }, CLASSIFIER, deadlineAt);
+            }, deadlineAt);
             String where = settings + " deadline " + (deadlineAt - start) + ": " + result;
             assertTrue(clock.get() <= Math.max(start, deadlineAt), where);
             assertTrue(result.attempts() <= retry.maxAttempts(), where);
@@ -252,18 +256,19 @@ class ResilientCallTest {
         CircuitBreaker breaker = new CircuitBreaker(TestSettings.breaker(3, 20, 2), events::add);
         RetryBudget budget = new RetryBudget(TestSettings.BUDGET);
         AtomicLong sharedClock = new AtomicLong();
-        ResilientCall loop = new ResilientCall(TestSettings.PAYMENT, Role.ORIGIN, breaker, budget,
-                sharedClock::incrementAndGet, () -> ThreadLocalRandom.current().nextDouble(),
-                delay -> sharedClock.addAndGet(1));
+        Bulkhead bulkhead = new Bulkhead(TestSettings.BULKHEAD);
+        ResilientCall<String> loop = new ResilientCall<>(TestSettings.CALL, Role.ORIGIN, breaker,
+                budget, bulkhead, CLASSIFIER, sharedClock::incrementAndGet,
+                () -> ThreadLocalRandom.current().nextDouble(), delay -> sharedClock.addAndGet(1));
         List<CallResult<String>> results =
                 java.util.Collections.synchronizedList(new ArrayList<>());
         RetryBudgetTest.runTogether(8, () -> {
             for (int i = 0; i < 2000; i++) {
                 try {
-                    results.add(loop.call((timeoutMs, attempt) -> {
+                    results.add(loop.call(context -> {
                         int roll = ThreadLocalRandom.current().nextInt(3);
                         return roll == 0 ? "ok" : roll == 1 ? "CONNECTION" : "UPSTREAM_UNAVAILABLE";
-                    }, CLASSIFIER));
+                    }));
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -277,8 +282,9 @@ class ResilientCallTest {
             // A sleep is followed by an attempt, unless the breaker rejected the retry.
             int sleeps = r.sleepsMs().size();
             assertTrue(sleeps == Math.max(0, r.attempts() - 1) || (sleeps == r.attempts()
-                    && r.result().matches("CIRCUIT_OPEN|HALF_OPEN_LIMIT")), r.toString());
+                    && r.outcome().matches("CIRCUIT_OPEN|HALF_OPEN_LIMIT")), r.toString());
         }
+        assertEquals(0, bulkhead.inFlight(), "every slot taken was given back");
         assertTrue(breaker.generation() > 0, "the breaker must have cycled");
         assertEquals(events.size(), breaker.generation());
     }

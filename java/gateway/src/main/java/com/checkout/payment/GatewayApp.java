@@ -11,6 +11,7 @@ import com.checkout.payment.api.PaymentRequest;
 import com.checkout.payment.api.PaymentRequestParser;
 import com.checkout.payment.api.RequestBodies;
 import com.checkout.payment.db.Database;
+import com.checkout.payment.idempotency.PaymentRecord.State;
 import com.checkout.payment.observability.GatewayMetrics;
 import com.checkout.payment.observability.LatencyWindow;
 import com.checkout.payment.runtime.InflightDeadlines;
@@ -267,6 +268,12 @@ public final class GatewayApp {
         ctx.status(reply.httpStatus()).contentType(JSON);
         if (reply.replayed()) {
             ctx.header("Idempotent-Replayed", "true");
+        }
+        if (reply.httpStatus() == 503 && ErrorClass.BULKHEAD_FULL.name().equals(reply.errorClass())
+                && State.FAILED.wireName().equals(reply.body().path("status").asText())) {
+            // A full bulkhead sent nothing, and a slot frees whenever an attempt in flight ends:
+            // the same key may come back at once (SEMANTICS.md §11).
+            ctx.header("Retry-After", "1");
         }
         try {
             ctx.result(Json.MAPPER.writeValueAsBytes(reply.body()));

@@ -12,6 +12,7 @@ import com.checkout.payment.observability.LatencyWindow;
 import com.checkout.payment.provider.ProviderClient;
 import com.checkout.payment.runtime.ConfigReloader;
 import com.checkout.payment.runtime.Settings;
+import com.checkout.resilience.Operation;
 import com.checkout.resilience.Sleeper;
 import com.checkout.resilience.Transition;
 import java.nio.file.Path;
@@ -82,20 +83,18 @@ public final class GatewayServer implements AutoCloseable {
             Database database) {
         LongSupplier nowMillis = () -> System.nanoTime() / 1_000_000L;
         GatewayMetrics metrics = new GatewayMetrics();
-        Sleeper sleeper = delayMs -> {
-            metrics.retry();
-            Thread.sleep(delayMs);
-        };
         Settings settings = new Settings(config, nowMillis, () -> ThreadLocalRandom.current().nextDouble(),
-                sleeper, transition -> onTransition(metrics, transition), Clock.systemUTC());
-        metrics.bind(settings::current);
+                Sleeper.THREAD, (operation, transition) -> onTransition(metrics, operation, transition),
+                Clock.systemUTC());
+        metrics.bind(settings::current, settings.upstream());
         metrics.bindPool(database::stats);
         LatencyWindow latency = new LatencyWindow(LATENCY_WINDOW);
         ProviderCalls provider = new ProviderCalls(
-                new ProviderClient(ProviderClient.defaultHttpClient(), options.providerUrl()), metrics, latency);
+                new ProviderClient(ProviderClient.defaultHttpClient(), options.providerUrl()), settings.upstream(),
+                metrics, latency, nowMillis);
         IdempotencyStore store = new PostgresIdempotencyStore(database.dataSource());
         PaymentService payments = new PaymentService(settings, provider, store, metrics);
-        PaymentStatusService statuses = new PaymentStatusService(settings, provider, store);
+        PaymentStatusService statuses = new PaymentStatusService(provider, store);
         GatewayApp app = new GatewayApp(payments, statuses, settings, metrics, latency, nowMillis, database)
                 .start(options.host(), options.port());
         Reaper reaper = new Reaper(store, () -> settings.current().config().settings().gateway().idempotency());
@@ -110,10 +109,11 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     // Runs under the breaker's lock: a counter and one log line, nothing that waits.
-    private static void onTransition(GatewayMetrics metrics, Transition transition) {
-        metrics.transition(transition);
+    private static void onTransition(GatewayMetrics metrics, Operation operation, Transition transition) {
+        metrics.transition(operation, transition);
         LOG.atWarn().setMessage("breaker_transition")
                 .addKeyValue("upstream", GatewayMetrics.UPSTREAM)
+                .addKeyValue("operation", operation.wireName())
                 .addKeyValue("from", transition.from().wireName())
                 .addKeyValue("to", transition.to().wireName())
                 .addKeyValue("generation", transition.generation())

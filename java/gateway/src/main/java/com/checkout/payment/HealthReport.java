@@ -5,16 +5,19 @@ import com.checkout.payment.db.Database;
 import com.checkout.payment.db.DatabaseException;
 import com.checkout.payment.observability.GatewayMetrics;
 import com.checkout.payment.observability.LatencyWindow;
+import com.checkout.payment.provider.ProviderAnswer;
 import com.checkout.payment.runtime.Settings;
 import com.checkout.payment.runtime.Snapshot;
 import com.checkout.resilience.BreakerState;
+import com.checkout.resilience.ResilientCall;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.OptionalDouble;
 
 /**
- * {@code GET /health}: the breaker, config and budget in force, the provider's recent latency, and
- * the database — answered 503 (status {@code down}) while the database does not answer, since this
- * instance can then take no payment; {@code degraded} (still 200) while the breaker is not closed.
+ * {@code GET /health}: the charge's breaker and budget, the config in force, the provider's recent
+ * latency, and the database — answered 503 (status {@code down}) while the database does not
+ * answer, since this instance can then take no payment; {@code degraded} (still 200) while the
+ * charge breaker is not closed.
  */
 final class HealthReport {
     private final Settings settings;
@@ -31,7 +34,9 @@ final class HealthReport {
 
     Reply report() {
         Snapshot snapshot = settings.current();
-        BreakerState state = snapshot.breaker().state();
+        // The charge's breaker and budget: whether this instance can take a payment now.
+        ResilientCall<ProviderAnswer> charge = settings.upstream().charge();
+        BreakerState state = charge.breaker().state();
         ObjectNode db = Json.MAPPER.createObjectNode();
         String databaseError = null;
         try {
@@ -53,7 +58,7 @@ final class HealthReport {
         body.put("service", GatewayMetrics.SERVICE);
         ObjectNode breaker = body.putObject("breaker");
         breaker.put("state", state.wireName());
-        breaker.put("generation", snapshot.breaker().generation());
+        breaker.put("generation", charge.breaker().generation());
         ObjectNode config = body.putObject("config");
         config.put("version", snapshot.config().settings().version());
         config.put("fingerprint", snapshot.config().fingerprint());
@@ -65,8 +70,8 @@ final class HealthReport {
         putOrNull(upstream, "p50", latency.percentile(50));
         putOrNull(upstream, "p99", latency.percentile(99));
         ObjectNode budget = body.putObject("retry_budget");
-        budget.put("tokens", snapshot.budget().tokensMilli() / 1000.0);
-        budget.put("max_tokens", snapshot.budget().maxMilli() / 1000.0);
+        budget.put("tokens", charge.budget().tokensMilli() / 1000.0);
+        budget.put("max_tokens", charge.budget().maxMilli() / 1000.0);
         return databaseError == null ? new Reply(200, body, false, "success", "")
                 : new Reply(503, body, false, "error", databaseError);
     }

@@ -3,6 +3,7 @@ package com.checkout.payment;
 import com.checkout.payment.db.DatabaseException;
 import com.checkout.payment.idempotency.PaymentRecord.State;
 import com.checkout.payment.provider.ProviderAnswer;
+import com.checkout.resilience.BulkheadFullException;
 import com.checkout.resilience.CallResult;
 import com.checkout.resilience.CircuitOpenException;
 import com.checkout.resilience.ErrorClass;
@@ -32,14 +33,12 @@ final class PaymentMessages {
      * A charge that ended without an authorisation or a decline.
      *
      * @param error how the call loop ended
-     * @param result the call loop's result (attempts, the deciding answer)
+     * @param run the call (its result, attempts and deciding answer, and the policy it ran with)
      * @param state {@code UNKNOWN} when an attempt may have charged, else {@code FAILED}
-     * @param timeoutMs the attempt timeout in force ({@code payment.timeout_ms})
      * @return the sentence
      */
-    static String chargeEnded(ResilienceException error, CallResult<ProviderAnswer> result, State state,
-            long timeoutMs) {
-        String what = what(error, result, timeoutMs, "charge");
+    static String chargeEnded(ResilienceException error, ProviderCalls.Run run, State state) {
+        String what = what(error, run);
         if (state == State.UNKNOWN) {
             return sentence(what + ", " + MAY_HAVE_CHARGED);
         }
@@ -50,13 +49,12 @@ final class PaymentMessages {
      * {@code GET /payments/{key}} could not ask the provider.
      *
      * @param error how the lookup ended
-     * @param result the lookup's result
-     * @param timeoutMs the attempt timeout in force
+     * @param run the lookup (its result and the policy it ran with)
      * @return the sentence
      */
-    static String lookupFailed(ResilienceException error, CallResult<ProviderAnswer> result, long timeoutMs) {
+    static String lookupFailed(ResilienceException error, ProviderCalls.Run run) {
         return sentence("this payment's outcome is still unknown because the provider could not be asked ("
-                + what(error, result, timeoutMs, "lookup") + "): do not retry it under a new Idempotency-Key;"
+                + what(error, run) + "): do not retry it under a new Idempotency-Key;"
                 + " ask " + LOOKUP + " again later");
     }
 
@@ -64,12 +62,11 @@ final class PaymentMessages {
      * How a lookup ended, as a clause.
      *
      * @param error how the lookup ended
-     * @param result the lookup's result
-     * @param timeoutMs the attempt timeout in force
+     * @param run the lookup (its result and the policy it ran with)
      * @return e.g. "the payment provider could not be reached (attempt 3)"
      */
-    static String lookupEnded(ResilienceException error, CallResult<ProviderAnswer> result, long timeoutMs) {
-        return what(error, result, timeoutMs, "lookup");
+    static String lookupEnded(ResilienceException error, ProviderCalls.Run run) {
+        return what(error, run);
     }
 
     /** A record once unknown that the provider says it never charged. */
@@ -162,10 +159,13 @@ final class PaymentMessages {
         return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
-    private static String what(ResilienceException error, CallResult<ProviderAnswer> result, long timeoutMs,
-            String operation) {
+    // The timeout and the operation are the run's own: a lookup has its own policy (SEMANTICS.md §11).
+    private static String what(ResilienceException error, ProviderCalls.Run run) {
+        CallResult<ProviderAnswer> result = run.result();
+        long timeoutMs = run.call().settings().timeoutMs();
+        String operation = run.operation().wireName();
         int n = result.attempts();
-        Integer http = result.answer().map(ProviderAnswer::status).orElse(null);
+        Integer http = result.value().map(ProviderAnswer::status).orElse(null);
         return switch (error.errorClass()) {
             case TIMEOUT -> "the payment provider did not answer attempt " + n + " within " + timeoutMs + " ms";
             case CONNECTION -> refused(error)
@@ -179,6 +179,7 @@ final class PaymentMessages {
                     + " and the provider was not called";
             case HALF_OPEN_LIMIT -> "every trial slot of the gateway's half-open circuit breaker is taken while it"
                     + " tests whether the payment provider has recovered, and the provider was not called";
+            case BULKHEAD_FULL -> bulkheadFull(error, n, operation);
             case RETRY_BUDGET_EXHAUSTED -> "attempt " + n + " to the payment provider failed ("
                     + failure(error.getCause()) + ") and the gateway's retry budget allows no retry right now";
             case DEADLINE_EXCEEDED -> deadline(error, n);
@@ -205,6 +206,18 @@ final class PaymentMessages {
         return "the request's deadline ran out while attempt " + n + " waited for the payment provider";
     }
 
+    // SEMANTICS.md §11: the operation's limit per process; a refused retry still had its earlier attempts.
+    private static String bulkheadFull(ResilienceException error, int n, String operation) {
+        String limit = "as many " + operation + " attempts to the payment provider as its bulkhead allows"
+                + " (max_concurrent " + (error instanceof BulkheadFullException full ? full.maxConcurrent() : "?")
+                + ")";
+        if (n == 0) {
+            return "the gateway already runs " + limit + ", and the provider was not called";
+        }
+        return "attempt " + n + " to the payment provider failed (" + failure(error.getCause()) + ") and for the"
+                + " retry the gateway already ran " + limit;
+    }
+
     private static String nothingCharged(ResilienceException error) {
         return switch (error.errorClass()) {
             case INVALID_REQUEST, IDEMPOTENCY_CONFLICT, NOT_FOUND ->
@@ -212,7 +225,7 @@ final class PaymentMessages {
             case CIRCUIT_OPEN -> error instanceof CircuitOpenException open
                     ? SAFE_WITH_SAME_KEY + ", and the breaker tries the provider again in " + open.retryAfterMs() + " ms"
                     : SAFE_WITH_SAME_KEY;
-            case OVERLOADED -> SAFE_WITH_SAME_KEY + " after a pause";
+            case OVERLOADED, BULKHEAD_FULL -> SAFE_WITH_SAME_KEY + " after a pause";
             default -> SAFE_WITH_SAME_KEY;
         };
     }

@@ -36,7 +36,7 @@ public final class PaymentService {
     /**
      * The service.
      *
-     * @param settings the snapshot in force (breaker, budget, call loop, lease)
+     * @param settings the snapshot in force (the lease)
      * @param provider the provider's calls, observed
      * @param store the payment records
      * @param metrics payment outcome counts
@@ -88,8 +88,8 @@ public final class PaymentService {
         boolean answered = false;
         try {
             Reply reply = run.reconcile()
-                    ? reconcileThenCharge(run, snapshot, request, deadlineAtMs)
-                    : charge(run, snapshot, request, deadlineAtMs);
+                    ? reconcileThenCharge(run, request, deadlineAtMs)
+                    : charge(run, request, deadlineAtMs);
             answered = true;
             return reply;
         } finally {
@@ -105,14 +105,15 @@ public final class PaymentService {
     }
 
     // The provider is asked first: an earlier run ended unknown, or its gateway died mid-payment.
-    private Reply reconcileThenCharge(IdempotencyStore.Run run, Snapshot snapshot, PaymentRequest request,
-            long deadlineAtMs) throws InterruptedException {
+    private Reply reconcileThenCharge(IdempotencyStore.Run run, PaymentRequest request, long deadlineAtMs)
+            throws InterruptedException {
         PaymentRecord claimed = run.record();
         PaymentRecord previous = run.previous();
         String key = claimed.key();
-        CallResult<ProviderAnswer> lookup = provider.lookup(snapshot, key, deadlineAtMs);
+        ProviderCalls.Run asked = provider.lookup(key, deadlineAtMs);
+        CallResult<ProviderAnswer> lookup = asked.result();
         if (lookup.isSuccess()) {
-            ProviderAnswer charge = lookup.answer().orElseThrow();
+            ProviderAnswer charge = lookup.value().orElseThrow();
             String chargeStatus = charge.text("status").orElse("");
             State state = PaymentAnswers.stateOf(chargeStatus);
             if (state.isFinal()) {
@@ -130,21 +131,20 @@ public final class PaymentService {
         if (lookup.errorClass().orElse(null) == ErrorClass.NOT_FOUND) {
             LOG.atInfo().setMessage("payment_rerun").addKeyValue("key", key)
                     .addKeyValue("reason", "the provider has no charge for the key").log();
-            return charge(run, snapshot, request, deadlineAtMs);
+            return charge(run, request, deadlineAtMs);
         }
         // The provider could not be asked: the outcome is as unknown as before.
         ResilienceException error = lookup.error().orElseThrow();
         StoredAnswer kept = putBack(run, error.errorClass(), "the payment provider could not be asked about it ("
-                + PaymentMessages.lookupEnded(error, lookup, snapshot.config().settings().payment().timeoutMs())
-                + ")");
+                + PaymentMessages.lookupEnded(error, asked) + ")");
         return PaymentAnswers.reply(kept, State.UNKNOWN, previous.state() == State.UNKNOWN);
     }
 
-    private Reply charge(IdempotencyStore.Run run, Snapshot snapshot, PaymentRequest request, long deadlineAtMs)
+    private Reply charge(IdempotencyStore.Run run, PaymentRequest request, long deadlineAtMs)
             throws InterruptedException {
         PaymentRecord claimed = run.record();
         String key = claimed.key();
-        ProviderCalls.ChargeRun charge = provider.charge(snapshot, key, request, deadlineAtMs);
+        ProviderCalls.Run charge = provider.charge(key, request, deadlineAtMs);
         CallResult<ProviderAnswer> result = charge.result();
         int attempts = claimed.attempts() + result.attempts();
         if (otherPaymentAtProvider(charge)) {
@@ -159,15 +159,16 @@ public final class PaymentService {
         StoredAnswer answer;
         if (result.isSuccess() || result.errorClass().orElse(null) == ErrorClass.DECLINED) {
             state = result.isSuccess() ? State.AUTHORISED : State.DECLINED;
-            answer = PaymentAnswers.result(key, claimed.payment(), result.answer().orElseThrow(), attempts);
+            answer = PaymentAnswers.result(key, claimed.payment(), result.value().orElseThrow(), attempts);
         } else {
             ResilienceException error = result.error().orElseThrow();
             // Unknown whenever an attempt may have charged without an answer (a timeout, a broken
             // connection, a 5xx, a 409 in flight). A re-run follows the provider's word that the
-            // earlier runs charged nothing, so only this run's attempts count.
+            // earlier runs charged nothing, so only this run's attempts count. Refused before any
+            // attempt (an open breaker, a full bulkhead) sent nothing: failed, the same key runs again.
             state = charge.maybeCharged() ? State.UNKNOWN : State.FAILED;
-            answer = PaymentAnswers.paymentError(error.errorClass(), PaymentMessages.chargeEnded(error, result,
-                    state, snapshot.config().settings().payment().timeoutMs()), state);
+            answer = PaymentAnswers.paymentError(error.errorClass(), PaymentMessages.chargeEnded(error, charge,
+                    state), state);
         }
         Optional<Reply> other = settleOrAnswerCurrent(claimed, state, answer, attempts);
         if (run.previous() == null) {
@@ -177,18 +178,18 @@ public final class PaymentService {
                 .addKeyValue("key", key)
                 .addKeyValue("order_id", request.orderId())
                 .addKeyValue("status", state.wireName())
-                .addKeyValue("result", result.result())
+                .addKeyValue("result", result.outcome())
                 .addKeyValue("attempts", result.attempts())
                 .addKeyValue("sleeps_ms", result.sleepsMs())
-                .addKeyValue("breaker", snapshot.breaker().state().wireName())
+                .addKeyValue("breaker", charge.call().breaker().state().wireName())
                 .log();
         return other.orElseGet(() -> PaymentAnswers.reply(answer, state, false));
     }
 
-    private static boolean otherPaymentAtProvider(ProviderCalls.ChargeRun charge) {
+    private static boolean otherPaymentAtProvider(ProviderCalls.Run charge) {
         CallResult<ProviderAnswer> result = charge.result();
         return !charge.maybeCharged() && result.errorClass().orElse(null) == ErrorClass.IDEMPOTENCY_CONFLICT
-                && result.answer().map(ProviderAnswer::status).orElse(0) == 422;
+                && result.value().map(ProviderAnswer::status).orElse(0) == 422;
     }
 
     // Settles the claim. When another request took the key meanwhile (this claim's lease ran out),

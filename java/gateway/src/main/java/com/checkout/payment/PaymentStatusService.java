@@ -6,8 +6,6 @@ import com.checkout.payment.idempotency.PaymentRecord;
 import com.checkout.payment.idempotency.PaymentRecord.State;
 import com.checkout.payment.idempotency.StoredAnswer;
 import com.checkout.payment.provider.ProviderAnswer;
-import com.checkout.payment.runtime.Settings;
-import com.checkout.payment.runtime.Snapshot;
 import com.checkout.resilience.CallResult;
 import com.checkout.resilience.ErrorClass;
 import com.checkout.resilience.ResilienceException;
@@ -22,19 +20,16 @@ import java.util.Optional;
  * "failed" while a charge may be running.
  */
 public final class PaymentStatusService {
-    private final Settings settings;
     private final ProviderCalls provider;
     private final IdempotencyStore store;
 
     /**
      * The lookups.
      *
-     * @param settings the snapshot in force
      * @param provider the provider's calls, observed
      * @param store the payment records
      */
-    public PaymentStatusService(Settings settings, ProviderCalls provider, IdempotencyStore store) {
-        this.settings = settings;
+    public PaymentStatusService(ProviderCalls provider, IdempotencyStore store) {
         this.provider = provider;
         this.store = store;
     }
@@ -59,10 +54,10 @@ public final class PaymentStatusService {
             return PaymentAnswers.statusReply(PaymentAnswers.status(local.get()), local.get().state());
         }
         PaymentRecord seen = local.orElse(null);
-        Snapshot snapshot = settings.current();
-        CallResult<ProviderAnswer> lookup = provider.lookup(snapshot, key, deadlineAtMs);
+        ProviderCalls.Run asked = provider.lookup(key, deadlineAtMs);
+        CallResult<ProviderAnswer> lookup = asked.result();
         if (lookup.isSuccess()) {
-            ProviderAnswer charge = lookup.answer().orElseThrow();
+            ProviderAnswer charge = lookup.value().orElseThrow();
             State state = PaymentAnswers.stateOf(charge.text("status").orElse(""));
             if (seen == null || !state.isFinal()) {
                 return PaymentAnswers.statusReply(PaymentAnswers.status(key, charge), state);
@@ -79,8 +74,7 @@ public final class PaymentStatusService {
         }
         ResilienceException error = lookup.error().orElseThrow();
         return PaymentAnswers.statusReply(PaymentAnswers.unknown(key, seen, error.errorClass(),
-                PaymentMessages.lookupFailed(error, lookup, snapshot.config().settings().payment().timeoutMs())),
-                State.UNKNOWN);
+                PaymentMessages.lookupFailed(error, asked)), State.UNKNOWN);
     }
 
     // Unknown, or in flight under a lease that ran out by the database's clock.

@@ -12,9 +12,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.checkout.config.ConfigLoader;
 import com.checkout.payment.observability.GatewayMetrics;
+import com.checkout.payment.provider.ProviderAnswer;
 import com.checkout.payment.runtime.ConfigReloader;
 import com.checkout.payment.runtime.Settings;
 import com.checkout.payment.runtime.Snapshot;
+import com.checkout.resilience.ResilientCall;
+import com.checkout.resilience.Upstream;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,14 +46,18 @@ class ConfigReloadTest {
     void aValidNewFileIsPutInForceKeepingTheBreakerWhoseSettingsDidNotChange() {
         try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
             Snapshot before = harness.gateway.settings().current();
+            ResilientCall<ProviderAnswer> chargeBefore = harness.gateway.settings().upstream().charge();
+            ResilientCall<ProviderAnswer> lookupBefore = harness.gateway.settings().upstream().lookup();
             TestConfigs.write(harness.configFile, withVersion("v2"));
 
             assertTrue(harness.gateway.reloadNow());
 
             Snapshot after = harness.gateway.settings().current();
+            ResilientCall<ProviderAnswer> charge = harness.gateway.settings().upstream().charge();
             assertNotEquals(before.config().fingerprint(), after.config().fingerprint());
-            assertSame(before.breaker(), after.breaker(), "unchanged breaker settings keep the breaker's state");
-            assertSame(before.budget(), after.budget());
+            assertSame(chargeBefore.breaker(), charge.breaker(), "unchanged breaker settings keep the breaker's state");
+            assertSame(chargeBefore.budget(), charge.budget());
+            assertSame(lookupBefore.breaker(), harness.gateway.settings().upstream().lookup().breaker());
             GatewayHarness.Answer health = harness.get("/health");
             assertEquals("v2", health.text("/config/version"));
             assertEquals(after.config().fingerprint(), health.text("/config/fingerprint"));
@@ -65,16 +72,44 @@ class ConfigReloadTest {
     @Test
     void changedBreakerSettingsBuildANewBreaker() {
         try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
-            Snapshot before = harness.gateway.settings().current();
+            ResilientCall<ProviderAnswer> before = harness.gateway.settings().upstream().charge();
+            ResilientCall<ProviderAnswer> lookupBefore = harness.gateway.settings().upstream().lookup();
             ObjectNode doc = TestConfigs.shortened();
             ((ObjectNode) doc.at("/payment/circuit_breaker")).put("failure_threshold", 7);
             TestConfigs.write(harness.configFile, doc);
 
             assertTrue(harness.gateway.reloadNow());
 
-            Snapshot after = harness.gateway.settings().current();
+            ResilientCall<ProviderAnswer> after = harness.gateway.settings().upstream().charge();
             assertNotSame(before.breaker(), after.breaker());
             assertSame(before.budget(), after.budget());
+            assertSame(lookupBefore.breaker(), harness.gateway.settings().upstream().lookup().breaker(),
+                    "the lookup's breaker settings did not change");
+        }
+    }
+
+    // SEMANTICS.md §11: the lookup's policy is its own; a reload resizes each bulkhead in place.
+    @Test
+    void aReloadOfTheLookupPolicyLeavesTheChargeAloneAndResizesTheBulkheadInPlace() {
+        try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
+            Upstream<ProviderAnswer> upstream = harness.gateway.settings().upstream();
+            ResilientCall<ProviderAnswer> charge = upstream.charge();
+            ResilientCall<ProviderAnswer> lookup = upstream.lookup();
+            ObjectNode doc = TestConfigs.shortened();
+            ((ObjectNode) doc.at("/payment/lookup/circuit_breaker")).put("failure_threshold", 9);
+            ((ObjectNode) doc.at("/payment/lookup/bulkhead")).put("max_concurrent", 7);
+            TestConfigs.write(harness.configFile, doc);
+
+            assertTrue(harness.gateway.reloadNow());
+
+            assertSame(charge.breaker(), upstream.charge().breaker());
+            assertSame(charge.budget(), upstream.charge().budget());
+            assertNotSame(lookup.breaker(), upstream.lookup().breaker());
+            assertSame(lookup.budget(), upstream.lookup().budget());
+            assertSame(lookup.bulkhead(), upstream.lookup().bulkhead());
+            assertEquals(7, upstream.lookup().bulkhead().maxConcurrent());
+            assertTrue(harness.metrics().contains("checkout_bulkhead_max_concurrent{operation=\"lookup\","
+                    + "service=\"gateway\",upstream=\"provider\"} 7.0"), harness.metrics());
         }
     }
 
@@ -170,8 +205,8 @@ class ConfigReloadTest {
         Path file = TestConfigs.write(dir.resolve("timeout.json"), withVersion("timer-1"));
         GatewayMetrics metrics = new GatewayMetrics();
         Settings settings = new Settings(ConfigLoader.load(file), System::currentTimeMillis, Math::random,
-                ms -> { }, t -> { }, Clock.systemUTC());
-        metrics.bind(settings::current);
+                ms -> { }, (operation, t) -> { }, Clock.systemUTC());
+        metrics.bind(settings::current, settings.upstream());
         try (ConfigReloader reloader = new ConfigReloader(() -> file, settings, metrics)) {
             reloader.start(20);
             TestConfigs.write(file, withVersion("timer-2"));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,27 +20,36 @@ class MetricsAtStartTest {
     private static final String COMMON = "service=\"gateway\"";
 
     @Test
-    void everyCounterWithKnownLabelsIsScrapedAtZeroRightAfterStart() {
+    void everySeriesWithKnownLabelsIsScrapedRightAfterStartCountersAtZero() {
         try (GatewayHarness harness = GatewayHarness.shortened(dir)) {
             String metrics = harness.metrics();
 
-            List<String> zeroes = List.of(
-                    "checkout_breaker_transitions_total{from=\"closed\"," + COMMON + ",to=\"open\",upstream=\"provider\"} 0.0",
-                    "checkout_breaker_transitions_total{from=\"open\"," + COMMON + ",to=\"half_open\",upstream=\"provider\"} 0.0",
-                    "checkout_breaker_transitions_total{from=\"half_open\"," + COMMON + ",to=\"closed\",upstream=\"provider\"} 0.0",
-                    "checkout_breaker_transitions_total{from=\"half_open\"," + COMMON + ",to=\"open\",upstream=\"provider\"} 0.0",
+            List<String> zeroes = new ArrayList<>(List.of(
                     "checkout_config_reloads_total{result=\"success\"," + COMMON + "} 0.0",
                     "checkout_config_reloads_total{result=\"failure\"," + COMMON + "} 0.0",
-                    "checkout_retries_total{" + COMMON + ",upstream=\"provider\"} 0.0",
                     "checkout_payment_outcomes_total{" + COMMON + ",status=\"authorised\"} 0.0",
                     "checkout_payment_outcomes_total{" + COMMON + ",status=\"declined\"} 0.0",
                     "checkout_payment_outcomes_total{" + COMMON + ",status=\"unknown\"} 0.0",
-                    "checkout_payment_outcomes_total{" + COMMON + ",status=\"failed\"} 0.0");
+                    "checkout_payment_outcomes_total{" + COMMON + ",status=\"failed\"} 0.0"));
+            for (String operation : List.of("charge", "lookup")) {
+                String op = "operation=\"" + operation + "\",";
+                zeroes.addAll(List.of(
+                        "checkout_breaker_transitions_total{from=\"closed\"," + op + COMMON + ",to=\"open\",upstream=\"provider\"} 0.0",
+                        "checkout_breaker_transitions_total{from=\"open\"," + op + COMMON + ",to=\"half_open\",upstream=\"provider\"} 0.0",
+                        "checkout_breaker_transitions_total{from=\"half_open\"," + op + COMMON + ",to=\"closed\",upstream=\"provider\"} 0.0",
+                        "checkout_breaker_transitions_total{from=\"half_open\"," + op + COMMON + ",to=\"open\",upstream=\"provider\"} 0.0",
+                        "checkout_retries_total{" + op + COMMON + ",upstream=\"provider\"} 0.0",
+                        "checkout_upstream_latency_seconds_count{" + op + COMMON + ",upstream=\"provider\"} 0",
+                        "checkout_bulkhead_in_flight{" + op + COMMON + ",upstream=\"provider\"} 0.0"));
+            }
+            // The bulkheads of config/timeout.json, which the shortened config keeps.
+            zeroes.add("checkout_bulkhead_max_concurrent{operation=\"charge\"," + COMMON + ",upstream=\"provider\"} 200.0");
+            zeroes.add("checkout_bulkhead_max_concurrent{operation=\"lookup\"," + COMMON + ",upstream=\"provider\"} 20.0");
             for (String series : zeroes) {
                 assertTrue(metrics.lines().anyMatch(series::equals), series + " is missing from\n" + metrics);
             }
-            // Only SEMANTICS.md §3's four transitions: no series for a transition that cannot happen.
-            assertEquals(4, metrics.lines().filter(l -> l.startsWith("checkout_breaker_transitions_total{")).count(),
+            // Only SEMANTICS.md §3's four transitions per operation: no series for one that cannot happen.
+            assertEquals(8, metrics.lines().filter(l -> l.startsWith("checkout_breaker_transitions_total{")).count(),
                     metrics);
         }
     }

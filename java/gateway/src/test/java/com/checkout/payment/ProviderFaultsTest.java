@@ -73,7 +73,7 @@ class ProviderFaultsTest {
             assertTrue(deadline > 0 && deadline <= 1000, "X-Deadline-Ms " + deadline);
         }
         assertEquals(3, harness.provider.getRequestCount());
-        assertTrue(harness.metrics().contains("checkout_retries_total{service=\"gateway\",upstream=\"provider\"} 2.0"));
+        assertTrue(harness.metrics().contains("checkout_retries_total{operation=\"charge\",service=\"gateway\",upstream=\"provider\"} 2.0"));
     }
 
     @Test
@@ -221,9 +221,9 @@ class ProviderFaultsTest {
         }
         assertEquals(3, harness.get("/health").body().at("/breaker/generation").asInt());
         String metrics = harness.metrics();
-        assertTrue(metrics.contains("checkout_breaker_transitions_total{from=\"closed\",service=\"gateway\",to=\"open\",upstream=\"provider\"} 1.0"), metrics);
-        assertTrue(metrics.contains("checkout_breaker_transitions_total{from=\"half_open\",service=\"gateway\",to=\"closed\",upstream=\"provider\"} 1.0"), metrics);
-        assertTrue(metrics.contains("checkout_breaker_state{service=\"gateway\",state=\"closed\",upstream=\"provider\"} 1.0"), metrics);
+        assertTrue(metrics.contains("checkout_breaker_transitions_total{from=\"closed\",operation=\"charge\",service=\"gateway\",to=\"open\",upstream=\"provider\"} 1.0"), metrics);
+        assertTrue(metrics.contains("checkout_breaker_transitions_total{from=\"half_open\",operation=\"charge\",service=\"gateway\",to=\"closed\",upstream=\"provider\"} 1.0"), metrics);
+        assertTrue(metrics.contains("checkout_breaker_state{operation=\"charge\",service=\"gateway\",state=\"closed\",upstream=\"provider\"} 1.0"), metrics);
     }
 
     @Test

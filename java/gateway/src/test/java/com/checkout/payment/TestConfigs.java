@@ -27,8 +27,9 @@ final class TestConfigs {
     /**
      * The repo's config with every payment timing cut down: attempt timeout 1 s (room for a cold JVM's first exchange), recovery
      * 500 ms, backoff 50 ms x 2 (+ up to 10 ms), 3 attempts, breaker threshold 5 and 3 half-open
-     * trials as in production; deadline floor 100 ms, answer margin 50 ms, lease 6 s, database
-     * acquire timeout 1 s. Still valid under the schema and the lint, without warnings.
+     * trials as in production; the lookup's policy the same; deadline floor 100 ms, answer margin
+     * 50 ms, lease 6 s, database acquire timeout 1 s; the bulkheads as in production. Still valid
+     * under the schema and the lint, without warnings.
      */
     static ObjectNode shortened() {
         ObjectNode doc = read(repoConfig());
@@ -48,6 +49,13 @@ final class TestConfigs {
         breaker.put("failure_threshold", 5);
         breaker.put("recovery_timeout_ms", 500);
         breaker.put("half_open_max_calls", 3);
+        // The lookup's own policy cut down the same way, so a reconciliation takes as long as a charge.
+        ObjectNode lookup = (ObjectNode) payment.get("lookup");
+        lookup.put("timeout_ms", 1000);
+        lookup.put("deadline_ms", 5000);
+        lookup.put("provider_expected_p99_ms", 800);
+        lookup.set("retry", retry.deepCopy());
+        lookup.set("circuit_breaker", breaker.deepCopy());
         // A request's deadline may go down to 100 ms here (tests cut attempts short on purpose).
         payment.put("min_deadline_ms", 100);
         payment.put("answer_margin_ms", 50);

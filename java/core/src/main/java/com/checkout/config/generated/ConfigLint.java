@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
+// schema-sha256: 49f9e6003bb26c232dae4a74d38f1e307363b1c0167905535ccc69ef75a14903
 package com.checkout.config.generated;
 
 import com.checkout.config.LintFinding;
@@ -255,6 +255,59 @@ public final class ConfigLint {
                     + " ms, less than 24 h: a client retrying a payment after that with the "
                     + "same Idempotency-Key is charged again; expected retention_ms >= "
                     + "86400000 (the IETF Idempotency-Key draft suggests 24 h)"));
+        }
+        // lookup-timeout-covers-p99
+        if (!(settings.payment().lookup().timeoutMs() >= settings.payment().lookup().providerExpectedP99Ms())) {
+            findings.add(new LintFinding(
+                    "lookup-timeout-covers-p99",
+                    Severity.ERROR,
+                    "/payment/lookup/timeout_ms",
+                    "payment lookup timeout_ms is "
+                    + settings.payment().lookup().timeoutMs()
+                    + " ms, below the lookup's expected p99 latency of "
+                    + settings.payment().lookup().providerExpectedP99Ms()
+                    + " ms, so reconciliation would time out on healthy lookups; expected "
+                    + "timeout_ms >= provider_expected_p99_ms"));
+        }
+        // lookup-deadline-floor-leaves-an-attempt
+        if (!(settings.payment().minDeadlineMs() + settings.payment().answerMarginMs() <= settings.payment().lookup().timeoutMs())) {
+            findings.add(new LintFinding(
+                    "lookup-deadline-floor-leaves-an-attempt",
+                    Severity.ERROR,
+                    "/payment/lookup/timeout_ms",
+                    "payment min_deadline_ms "
+                    + settings.payment().minDeadlineMs()
+                    + " ms + answer_margin_ms "
+                    + settings.payment().answerMarginMs()
+                    + " ms is more than lookup timeout_ms "
+                    + settings.payment().lookup().timeoutMs()
+                    + " ms: no lookup attempt could send an X-Deadline-Ms the next hop "
+                    + "accepts; expected min_deadline_ms + answer_margin_ms <= lookup "
+                    + "timeout_ms"));
+        }
+        // lookup-retry-jitter-within-base
+        if (!(settings.payment().lookup().retry().jitterMs() <= settings.payment().lookup().retry().baseDelayMs())) {
+            findings.add(new LintFinding(
+                    "lookup-retry-jitter-within-base",
+                    Severity.ERROR,
+                    "/payment/lookup/retry/jitter_ms",
+                    "lookup retry jitter_ms is "
+                    + settings.payment().lookup().retry().jitterMs()
+                    + " ms, larger than base_delay_ms "
+                    + settings.payment().lookup().retry().baseDelayMs()
+                    + " ms; expected jitter_ms <= base_delay_ms"));
+        }
+        // lookup-retry-max-delay-covers-base
+        if (!(settings.payment().lookup().retry().maxDelayMs() >= settings.payment().lookup().retry().baseDelayMs())) {
+            findings.add(new LintFinding(
+                    "lookup-retry-max-delay-covers-base",
+                    Severity.ERROR,
+                    "/payment/lookup/retry/max_delay_ms",
+                    "lookup retry max_delay_ms is "
+                    + settings.payment().lookup().retry().maxDelayMs()
+                    + " ms, below base_delay_ms "
+                    + settings.payment().lookup().retry().baseDelayMs()
+                    + " ms; expected max_delay_ms >= base_delay_ms"));
         }
         return List.copyOf(findings);
     }

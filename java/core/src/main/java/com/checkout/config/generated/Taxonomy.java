@@ -1,6 +1,6 @@
 // generated from config/taxonomy.json — do not edit
 // regenerate: nox -s codegen
-// taxonomy-sha256: f45f001f01dfecc33f1deb0cafc7b3c4c67d29d5db66740873a8228300f64529
+// taxonomy-sha256: a8b4ba3f6042ae5b7c0424d4442965614d6c13d6ff78b8139d2c9827e5434515
 package com.checkout.config.generated;
 
 import java.util.List;
@@ -60,6 +60,11 @@ public final class Taxonomy {
              * half-open trial slots are taken; upstream not called
              */
             new ClassRow("HALF_OPEN_LIMIT", "ignored", false, 503),
+            /**
+             * the operation's concurrency limit (bulkhead.max_concurrent) is reached in this process;
+             * upstream not called (§11)
+             */
+            new ClassRow("BULKHEAD_FULL", "ignored", false, 503),
             /**
              * the deadline left no time for (another) attempt, or a cut attempt ran out (§5: its outcome
              * is the evidence rule's)

@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
+// schema-sha256: 49f9e6003bb26c232dae4a74d38f1e307363b1c0167905535ccc69ef75a14903
 package com.checkout.config.generated;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -15,7 +15,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     (?![\s\S]) rather than $ because Python's and Java's $ also match before a trailing
  *     newline and ECMA-262's does not.
  * @param payment How callers talk to the payment gateway and the gateway to the payment
- *     provider.
+ *     provider: the charge's policy, the hop's deadline floor and margin, and the lookup's own
+ *     policy.
  * @param database PostgreSQL access of the order service and the payment gateway, one pool
  *     each.
  * @param gateway The Java payment gateway's own settings.
@@ -37,7 +38,8 @@ public record TimeoutConfig(
         @JsonProperty("lambda") LambdaSettings lambda) {
 
     /**
-     * How callers talk to the payment gateway and the gateway to the payment provider.
+     * How callers talk to the payment gateway and the gateway to the payment provider: the
+     * charge's policy, the hop's deadline floor and margin, and the lookup's own policy.
      *
      * @param timeoutMs Per-attempt timeout of one payment call, in milliseconds. Must cover the
      *     provider's expected p99 latency (the incident cut it to 5000 while payments took
@@ -54,10 +56,12 @@ public record TimeoutConfig(
      * @param answerMarginMs Time kept for an answer's way back, in milliseconds: every outgoing
      *     X-Deadline-Ms is the attempt's timeout minus this, and an attempt whose header would
      *     fall below min_deadline_ms does not start (SEMANTICS §5).
-     * @param retry Exponential backoff with jitter between attempts of one payment.
-     * @param circuitBreaker Stops calling an upstream that keeps failing, then probes it.
-     * @param retryBudget Token bucket that caps retries while an upstream fails (after gRPC
-     *     retry throttling).
+     * @param retry The charge's backoff between attempts.
+     * @param circuitBreaker The charge's breaker: one per upstream per process.
+     * @param retryBudget The charge's retry budget: one per upstream per process.
+     * @param bulkhead The charge's concurrency limit per process: 20 s attempts under a
+     *     provider slowdown must not pin every worker.
+     * @param lookup The policy of a payment lookup; the fields above are the charge's.
      */
     public record PaymentSettings(
             @JsonProperty("timeout_ms") long timeoutMs,
@@ -67,7 +71,9 @@ public record TimeoutConfig(
             @JsonProperty("answer_margin_ms") long answerMarginMs,
             @JsonProperty("retry") RetrySettings retry,
             @JsonProperty("circuit_breaker") CircuitBreakerSettings circuitBreaker,
-            @JsonProperty("retry_budget") RetryBudgetSettings retryBudget) {
+            @JsonProperty("retry_budget") RetryBudgetSettings retryBudget,
+            @JsonProperty("bulkhead") BulkheadSettings bulkhead,
+            @JsonProperty("lookup") LookupSettings lookup) {
     }
 
     /**
@@ -120,6 +126,44 @@ public record TimeoutConfig(
     public record RetryBudgetSettings(
             @JsonProperty("max_tokens") long maxTokens,
             @JsonProperty("token_ratio") double tokenRatio) {
+    }
+
+    /**
+     * A concurrency limit (bulkhead) on one operation of one upstream, per process: at most
+     * max_concurrent attempts in flight at once; an attempt that finds every slot taken does
+     * not start and the call ends BULKHEAD_FULL (SEMANTICS §11).
+     *
+     * @param maxConcurrent Most attempts of this operation in flight at once in one process;
+     *     one more ends its call with BULKHEAD_FULL, nothing sent.
+     */
+    public record BulkheadSettings(
+            @JsonProperty("max_concurrent") long maxConcurrent) {
+    }
+
+    /**
+     * The policy of a payment lookup (GET /payments/{key}, the provider's status query): its
+     * own timeout, retries, breaker, budget and bulkhead, so a reconciliation storm of lookups
+     * cannot open the charge breaker or spend the charge budget (SEMANTICS §11).
+     * min_deadline_ms and answer_margin_ms are the payment's: the same hop receives both.
+     *
+     * @param timeoutMs Per-attempt timeout of one lookup, in milliseconds; the lint requires it
+     *     to cover provider_expected_p99_ms and min_deadline_ms + answer_margin_ms.
+     * @param deadlineMs Overall deadline of one lookup that received none, in milliseconds.
+     * @param providerExpectedP99Ms The expected p99 latency of a lookup, in milliseconds (the
+     *     evidence rule's bound, SEMANTICS §5).
+     * @param retry The lookup's backoff between attempts.
+     * @param circuitBreaker The lookup's own breaker.
+     * @param retryBudget The lookup's own retry budget.
+     * @param bulkhead The lookup's own concurrency limit.
+     */
+    public record LookupSettings(
+            @JsonProperty("timeout_ms") long timeoutMs,
+            @JsonProperty("deadline_ms") long deadlineMs,
+            @JsonProperty("provider_expected_p99_ms") long providerExpectedP99Ms,
+            @JsonProperty("retry") RetrySettings retry,
+            @JsonProperty("circuit_breaker") CircuitBreakerSettings circuitBreaker,
+            @JsonProperty("retry_budget") RetryBudgetSettings retryBudget,
+            @JsonProperty("bulkhead") BulkheadSettings bulkhead) {
     }
 
     /**

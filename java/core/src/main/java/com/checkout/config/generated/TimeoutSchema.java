@@ -1,6 +1,6 @@
 // generated from config/timeout.schema.json — do not edit
 // regenerate: nox -s codegen
-// schema-sha256: b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee
+// schema-sha256: 49f9e6003bb26c232dae4a74d38f1e307363b1c0167905535ccc69ef75a14903
 package com.checkout.config.generated;
 
 /**
@@ -9,7 +9,7 @@ package com.checkout.config.generated;
  */
 public final class TimeoutSchema {
     /** Lowercase hex SHA-256 of {@link #TEXT}, as UTF-8. */
-    public static final String SCHEMA_SHA256 = "b0bf5bb456dcd6c045aa74edf59c2758e57eb3bbd7d9b5b55c3daec106bc92ee";
+    public static final String SCHEMA_SHA256 = "49f9e6003bb26c232dae4a74d38f1e307363b1c0167905535ccc69ef75a14903";
 
     /** The text of config/timeout.schema.json, byte for byte. */
     public static final String TEXT = """
@@ -45,7 +45,7 @@ public final class TimeoutSchema {
                 "payment": {
                   "type": "object",
                   "title": "PaymentSettings",
-                  "description": "How callers talk to the payment gateway and the gateway to the payment provider.",
+                  "description": "How callers talk to the payment gateway and the gateway to the payment provider: the charge's policy, the hop's deadline floor and margin, and the lookup's own policy.",
                   "additionalProperties": false,
                   "required": [
                     "timeout_ms",
@@ -55,7 +55,9 @@ public final class TimeoutSchema {
                     "answer_margin_ms",
                     "retry",
                     "circuit_breaker",
-                    "retry_budget"
+                    "retry_budget",
+                    "bulkhead",
+                    "lookup"
                   ],
                   "properties": {
                     "timeout_ms": {
@@ -89,109 +91,24 @@ public final class TimeoutSchema {
                       "description": "Time kept for an answer's way back, in milliseconds: every outgoing X-Deadline-Ms is the attempt's timeout minus this, and an attempt whose header would fall below min_deadline_ms does not start (SEMANTICS §5)."
                     },
                     "retry": {
-                      "type": "object",
-                      "title": "RetrySettings",
-                      "description": "Exponential backoff with jitter between attempts of one payment.",
-                      "additionalProperties": false,
-                      "required": [
-                        "max_attempts",
-                        "base_delay_ms",
-                        "backoff_multiplier",
-                        "jitter_ms",
-                        "max_delay_ms"
-                      ],
-                      "properties": {
-                        "max_attempts": {
-                          "type": "integer",
-                          "minimum": 1,
-                          "maximum": 10,
-                          "description": "Maximum attempts of one call, the first included (1 = never retry)."
-                        },
-                        "base_delay_ms": {
-                          "type": "integer",
-                          "minimum": 1,
-                          "maximum": 600000,
-                          "description": "Backoff before the first retry, before jitter, in milliseconds."
-                        },
-                        "backoff_multiplier": {
-                          "type": "number",
-                          "minimum": 1,
-                          "maximum": 10,
-                          "description": "Factor applied to the previous backoff for each further retry (1 = fixed delays)."
-                        },
-                        "jitter_ms": {
-                          "type": "integer",
-                          "minimum": 0,
-                          "maximum": 600000,
-                          "description": "Upper bound (exclusive) of the random delay added to every backoff, in milliseconds; 0 disables jitter."
-                        },
-                        "max_delay_ms": {
-                          "type": "integer",
-                          "minimum": 1,
-                          "maximum": 3600000,
-                          "description": "Cap on the backoff before jitter, in milliseconds; jitter is still added on top."
-                        }
-                      }
+                      "$ref": "#/$defs/RetrySettings",
+                      "description": "The charge's backoff between attempts."
                     },
                     "circuit_breaker": {
-                      "type": "object",
-                      "title": "CircuitBreakerSettings",
-                      "description": "Stops calling an upstream that keeps failing, then probes it.",
-                      "additionalProperties": false,
-                      "required": [
-                        "enabled",
-                        "failure_threshold",
-                        "recovery_timeout_ms",
-                        "half_open_max_calls"
-                      ],
-                      "properties": {
-                        "enabled": {
-                          "type": "boolean",
-                          "description": "Whether calls go through the circuit breaker; the lint warns when it is off."
-                        },
-                        "failure_threshold": {
-                          "type": "integer",
-                          "minimum": 1,
-                          "maximum": 1000,
-                          "description": "Consecutive failures that open the breaker (the 5th failure opens it when 5)."
-                        },
-                        "recovery_timeout_ms": {
-                          "type": "integer",
-                          "minimum": 1,
-                          "maximum": 3600000,
-                          "description": "Time an open breaker rejects calls before it lets half-open trial calls through, in milliseconds."
-                        },
-                        "half_open_max_calls": {
-                          "type": "integer",
-                          "minimum": 1,
-                          "maximum": 1000,
-                          "description": "Trial calls admitted while half-open; that many successes close the breaker, any failure re-opens it."
-                        }
-                      }
+                      "$ref": "#/$defs/CircuitBreakerSettings",
+                      "description": "The charge's breaker: one per upstream per process."
                     },
                     "retry_budget": {
-                      "type": "object",
-                      "title": "RetryBudgetSettings",
-                      "description": "Token bucket that caps retries while an upstream fails (after gRPC retry throttling).",
-                      "additionalProperties": false,
-                      "required": [
-                        "max_tokens",
-                        "token_ratio"
-                      ],
-                      "properties": {
-                        "max_tokens": {
-                          "type": "integer",
-                          "minimum": 1,
-                          "maximum": 1000,
-                          "description": "Bucket size in tokens; it starts full and retries are allowed only while more than half is left."
-                        },
-                        "token_ratio": {
-                          "type": "number",
-                          "exclusiveMinimum": 0,
-                          "maximum": 1000,
-                          "description": "Tokens returned to the bucket by each success (each failure takes 1); at most three decimal places, the kernels work in milli-tokens."
-                        }
-                      }
+                      "$ref": "#/$defs/RetryBudgetSettings",
+                      "description": "The charge's retry budget: one per upstream per process."
+                    },
+                    "bulkhead": {
+                      "$ref": "#/$defs/BulkheadSettings",
+                      "description": "The charge's concurrency limit per process: 20 s attempts under a provider slowdown must not pin every worker."
+                    },
+                    "lookup": {
+                      "$ref": "#/$defs/LookupSettings",
+                      "description": "The policy of a payment lookup; the fields above are the charge's."
                     }
                   }
                 },
@@ -414,6 +331,179 @@ public final class TimeoutSchema {
                       "minimum": 1,
                       "maximum": 86400000,
                       "description": "How long an idle connection stays open before the pool closes it, in milliseconds."
+                    }
+                  }
+                },
+                "RetrySettings": {
+                  "type": "object",
+                  "title": "RetrySettings",
+                  "description": "Exponential backoff with jitter between attempts of one payment.",
+                  "additionalProperties": false,
+                  "required": [
+                    "max_attempts",
+                    "base_delay_ms",
+                    "backoff_multiplier",
+                    "jitter_ms",
+                    "max_delay_ms"
+                  ],
+                  "properties": {
+                    "max_attempts": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 10,
+                      "description": "Maximum attempts of one call, the first included (1 = never retry)."
+                    },
+                    "base_delay_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 600000,
+                      "description": "Backoff before the first retry, before jitter, in milliseconds."
+                    },
+                    "backoff_multiplier": {
+                      "type": "number",
+                      "minimum": 1,
+                      "maximum": 10,
+                      "description": "Factor applied to the previous backoff for each further retry (1 = fixed delays)."
+                    },
+                    "jitter_ms": {
+                      "type": "integer",
+                      "minimum": 0,
+                      "maximum": 600000,
+                      "description": "Upper bound (exclusive) of the random delay added to every backoff, in milliseconds; 0 disables jitter."
+                    },
+                    "max_delay_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 3600000,
+                      "description": "Cap on the backoff before jitter, in milliseconds; jitter is still added on top."
+                    }
+                  }
+                },
+                "CircuitBreakerSettings": {
+                  "type": "object",
+                  "title": "CircuitBreakerSettings",
+                  "description": "Stops calling an upstream that keeps failing, then probes it.",
+                  "additionalProperties": false,
+                  "required": [
+                    "enabled",
+                    "failure_threshold",
+                    "recovery_timeout_ms",
+                    "half_open_max_calls"
+                  ],
+                  "properties": {
+                    "enabled": {
+                      "type": "boolean",
+                      "description": "Whether calls go through the circuit breaker; the lint warns when it is off."
+                    },
+                    "failure_threshold": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 1000,
+                      "description": "Consecutive failures that open the breaker (the 5th failure opens it when 5)."
+                    },
+                    "recovery_timeout_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 3600000,
+                      "description": "Time an open breaker rejects calls before it lets half-open trial calls through, in milliseconds."
+                    },
+                    "half_open_max_calls": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 1000,
+                      "description": "Trial calls admitted while half-open; that many successes close the breaker, any failure re-opens it."
+                    }
+                  }
+                },
+                "RetryBudgetSettings": {
+                  "type": "object",
+                  "title": "RetryBudgetSettings",
+                  "description": "Token bucket that caps retries while an upstream fails (after gRPC retry throttling).",
+                  "additionalProperties": false,
+                  "required": [
+                    "max_tokens",
+                    "token_ratio"
+                  ],
+                  "properties": {
+                    "max_tokens": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 1000,
+                      "description": "Bucket size in tokens; it starts full and retries are allowed only while more than half is left."
+                    },
+                    "token_ratio": {
+                      "type": "number",
+                      "exclusiveMinimum": 0,
+                      "maximum": 1000,
+                      "description": "Tokens returned to the bucket by each success (each failure takes 1); at most three decimal places, the kernels work in milli-tokens."
+                    }
+                  }
+                },
+                "BulkheadSettings": {
+                  "type": "object",
+                  "title": "BulkheadSettings",
+                  "description": "A concurrency limit (bulkhead) on one operation of one upstream, per process: at most max_concurrent attempts in flight at once; an attempt that finds every slot taken does not start and the call ends BULKHEAD_FULL (SEMANTICS §11).",
+                  "additionalProperties": false,
+                  "required": [
+                    "max_concurrent"
+                  ],
+                  "properties": {
+                    "max_concurrent": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 100000,
+                      "description": "Most attempts of this operation in flight at once in one process; one more ends its call with BULKHEAD_FULL, nothing sent."
+                    }
+                  }
+                },
+                "LookupSettings": {
+                  "type": "object",
+                  "title": "LookupSettings",
+                  "description": "The policy of a payment lookup (GET /payments/{key}, the provider's status query): its own timeout, retries, breaker, budget and bulkhead, so a reconciliation storm of lookups cannot open the charge breaker or spend the charge budget (SEMANTICS §11). min_deadline_ms and answer_margin_ms are the payment's: the same hop receives both.",
+                  "additionalProperties": false,
+                  "required": [
+                    "timeout_ms",
+                    "deadline_ms",
+                    "provider_expected_p99_ms",
+                    "retry",
+                    "circuit_breaker",
+                    "retry_budget",
+                    "bulkhead"
+                  ],
+                  "properties": {
+                    "timeout_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 600000,
+                      "description": "Per-attempt timeout of one lookup, in milliseconds; the lint requires it to cover provider_expected_p99_ms and min_deadline_ms + answer_margin_ms."
+                    },
+                    "deadline_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 3600000,
+                      "description": "Overall deadline of one lookup that received none, in milliseconds."
+                    },
+                    "provider_expected_p99_ms": {
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 600000,
+                      "description": "The expected p99 latency of a lookup, in milliseconds (the evidence rule's bound, SEMANTICS §5)."
+                    },
+                    "retry": {
+                      "$ref": "#/$defs/RetrySettings",
+                      "description": "The lookup's backoff between attempts."
+                    },
+                    "circuit_breaker": {
+                      "$ref": "#/$defs/CircuitBreakerSettings",
+                      "description": "The lookup's own breaker."
+                    },
+                    "retry_budget": {
+                      "$ref": "#/$defs/RetryBudgetSettings",
+                      "description": "The lookup's own retry budget."
+                    },
+                    "bulkhead": {
+                      "$ref": "#/$defs/BulkheadSettings",
+                      "description": "The lookup's own concurrency limit."
                     }
                   }
                 }

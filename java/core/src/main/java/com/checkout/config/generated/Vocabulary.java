@@ -1,6 +1,6 @@
 // generated from config/vocabulary.json — do not edit
 // regenerate: nox -s codegen
-// vocabulary-sha256: a173588983bbf772b894bef99642c01fb6f9ca8a12abd42708699fba1f007483
+// vocabulary-sha256: 58e2e82e8d0b0acb694efa8cdb79a44d3f051be8bbd9f6e3fa7771a933f91ac0
 package com.checkout.config.generated;
 
 import java.util.List;
@@ -48,51 +48,65 @@ public final class Vocabulary {
     /** attempts made to the upstream. */
     public static final MetricSpec UPSTREAM_ATTEMPTS_TOTAL = new MetricSpec(
             "checkout_upstream_attempts_total", "counter",
-            List.of("service", "upstream", "result"),
+            List.of("service", "upstream", "operation", "result"),
             "attempts made to the upstream",
-            Map.of("result", List.of("success", "DECLINED")));
+            Map.of("operation", List.of("charge", "lookup"), "result", List.of("success", "DECLINED")));
 
     /** duration of each upstream attempt. */
     public static final MetricSpec UPSTREAM_LATENCY_SECONDS = new MetricSpec(
             "checkout_upstream_latency_seconds", "histogram",
-            List.of("service", "upstream"),
+            List.of("service", "upstream", "operation"),
             "duration of each upstream attempt",
-            Map.of());
+            Map.of("operation", List.of("charge", "lookup")));
 
     /** retries scheduled (backoff sleeps begun). */
     public static final MetricSpec RETRIES_TOTAL = new MetricSpec(
             "checkout_retries_total", "counter",
-            List.of("service", "upstream"),
+            List.of("service", "upstream", "operation"),
             "retries scheduled (backoff sleeps begun)",
-            Map.of());
+            Map.of("operation", List.of("charge", "lookup")));
 
     /** 1 for the current state, 0 for the others. */
     public static final MetricSpec BREAKER_STATE = new MetricSpec(
             "checkout_breaker_state", "gauge",
-            List.of("service", "upstream", "state"),
+            List.of("service", "upstream", "operation", "state"),
             "1 for the current state, 0 for the others",
-            Map.of("state", List.of("closed", "open", "half_open")));
+            Map.of("operation", List.of("charge", "lookup"), "state", List.of("closed", "open", "half_open")));
 
     /** breaker transitions. */
     public static final MetricSpec BREAKER_TRANSITIONS_TOTAL = new MetricSpec(
             "checkout_breaker_transitions_total", "counter",
-            List.of("service", "upstream", "from", "to"),
+            List.of("service", "upstream", "operation", "from", "to"),
             "breaker transitions",
-            Map.of());
+            Map.of("operation", List.of("charge", "lookup")));
 
     /** tokens left (milli-tokens / 1000). */
     public static final MetricSpec RETRY_BUDGET_TOKENS = new MetricSpec(
             "checkout_retry_budget_tokens", "gauge",
-            List.of("service", "upstream"),
+            List.of("service", "upstream", "operation"),
             "tokens left (milli-tokens / 1000)",
-            Map.of());
+            Map.of("operation", List.of("charge", "lookup")));
 
     /** bucket size. */
     public static final MetricSpec RETRY_BUDGET_MAX_TOKENS = new MetricSpec(
             "checkout_retry_budget_max_tokens", "gauge",
-            List.of("service", "upstream"),
+            List.of("service", "upstream", "operation"),
             "bucket size",
-            Map.of());
+            Map.of("operation", List.of("charge", "lookup")));
+
+    /** attempts of the operation in flight now (SEMANTICS §11). */
+    public static final MetricSpec BULKHEAD_IN_FLIGHT = new MetricSpec(
+            "checkout_bulkhead_in_flight", "gauge",
+            List.of("service", "upstream", "operation"),
+            "attempts of the operation in flight now (SEMANTICS §11)",
+            Map.of("operation", List.of("charge", "lookup")));
+
+    /** the operation's bulkhead size from config. */
+    public static final MetricSpec BULKHEAD_MAX_CONCURRENT = new MetricSpec(
+            "checkout_bulkhead_max_concurrent", "gauge",
+            List.of("service", "upstream", "operation"),
+            "the operation's bulkhead size from config",
+            Map.of("operation", List.of("charge", "lookup")));
 
     /** requests being handled now. */
     public static final MetricSpec INFLIGHT_REQUESTS = new MetricSpec(
@@ -147,6 +161,8 @@ public final class Vocabulary {
             BREAKER_TRANSITIONS_TOTAL,
             RETRY_BUDGET_TOKENS,
             RETRY_BUDGET_MAX_TOKENS,
+            BULKHEAD_IN_FLIGHT,
+            BULKHEAD_MAX_CONCURRENT,
             INFLIGHT_REQUESTS,
             POOL_CONNECTIONS,
             POOL_MAX_CONNECTIONS,

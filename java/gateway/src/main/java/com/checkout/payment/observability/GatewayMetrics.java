@@ -5,7 +5,10 @@ import com.checkout.config.generated.Vocabulary.MetricSpec;
 import com.checkout.payment.db.Database.PoolStats;
 import com.checkout.payment.runtime.Snapshot;
 import com.checkout.resilience.BreakerState;
+import com.checkout.resilience.Operation;
+import com.checkout.resilience.ResilientCall;
 import com.checkout.resilience.Transition;
+import com.checkout.resilience.Upstream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -13,7 +16,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -22,13 +28,16 @@ import java.util.function.Supplier;
  * The gateway's metrics, named and labelled exactly as config/vocabulary.json (METRICS.md) says,
  * from its generated constants (Micrometer adds
  * the {@code _total} and {@code _seconds} suffixes): {@code service="gateway"} on every series,
- * {@code upstream="provider"} on the provider's.
+ * {@code upstream="provider"} and {@code operation} ({@code charge} or {@code lookup}, SEMANTICS.md
+ * §11) on the provider's.
  */
 public final class GatewayMetrics {
     /** The {@code service} label of every series. */
     public static final String SERVICE = "gateway";
     /** The {@code upstream} label of the provider's series. */
     public static final String UPSTREAM = "provider";
+    /** The label naming the provider's operation, whose values are {@link Operation#wireName()}. */
+    public static final String OPERATION = "operation";
 
     // The shared buckets of config/vocabulary.json (METRICS.md), in seconds.
     private static final Duration[] BUCKETS = seconds(Vocabulary.HISTOGRAM_BUCKETS_SECONDS);
@@ -42,33 +51,41 @@ public final class GatewayMetrics {
     private static final List<String> PAYMENT_STATUSES =
             Vocabulary.PAYMENT_OUTCOMES_TOTAL.values().get("status");
 
+    static {
+        // The kernel's operations must be the label values config/vocabulary.json lists, or a
+        // dashboard would miss (or invent) an operation.
+        List<String> operations = Arrays.stream(Operation.values()).map(Operation::wireName).toList();
+        List<String> listed = Vocabulary.BULKHEAD_IN_FLIGHT.values().get(OPERATION);
+        if (!operations.equals(listed)) {
+            throw new IllegalStateException("Operation " + operations + " is not " + listed);
+        }
+    }
+
     private final PrometheusMeterRegistry registry =
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger inflight = new AtomicInteger();
-    private final Timer upstreamLatency;
-    private final Counter retries;
+    private final Map<Operation, Timer> upstreamLatency = new EnumMap<>(Operation.class);
+    private final Map<Operation, Counter> retries = new EnumMap<>(Operation.class);
     private Meter configInfo; // guarded by this
 
     /** The meters that need no snapshot; {@link #bind} adds the rest. */
     public GatewayMetrics() {
         registry.config().commonTags("service", SERVICE);
-        upstreamLatency = Timer.builder(meter(Vocabulary.UPSTREAM_LATENCY_SECONDS))
-                .description(Vocabulary.UPSTREAM_LATENCY_SECONDS.help())
-                .tag("upstream", UPSTREAM)
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry);
-        retries = Counter.builder(meter(Vocabulary.RETRIES_TOTAL))
-                .description(Vocabulary.RETRIES_TOTAL.help())
-                .tag("upstream", UPSTREAM)
-                .register(registry);
-        Gauge.builder(meter(Vocabulary.INFLIGHT_REQUESTS), inflight, AtomicInteger::get)
-                .description(Vocabulary.INFLIGHT_REQUESTS.help())
-                .register(registry);
+        gauge(Vocabulary.INFLIGHT_REQUESTS, inflight::get);
         // Every counter whose labels are known up front exists at 0 from the start: Prometheus'
         // increase() needs a sample before the first event, or the first breaker trip, the
         // first refused reload or the first unknown payment is invisible to alerts.
-        for (List<BreakerState> pair : TRANSITIONS) {
-            transitions(pair.get(0), pair.get(1));
+        for (Operation operation : Operation.values()) {
+            upstreamLatency.put(operation, Timer.builder(meter(Vocabulary.UPSTREAM_LATENCY_SECONDS))
+                    .description(Vocabulary.UPSTREAM_LATENCY_SECONDS.help())
+                    .tags("upstream", UPSTREAM, OPERATION, operation.wireName())
+                    .serviceLevelObjectives(BUCKETS)
+                    .register(registry));
+            retries.put(operation, Counter.builder(meter(Vocabulary.RETRIES_TOTAL))
+                    .description(Vocabulary.RETRIES_TOTAL.help())
+                    .tags("upstream", UPSTREAM, OPERATION, operation.wireName())
+                    .register(registry));
+            TRANSITIONS.forEach(pair -> transitions(operation, pair.get(0), pair.get(1)));
         }
         reloads(true);
         reloads(false);
@@ -76,30 +93,35 @@ public final class GatewayMetrics {
     }
 
     /**
-     * Registers the gauges that read the snapshot in force. Separate from the constructor because
-     * the breaker's transition callback, built before the first snapshot, already counts here.
+     * Registers the gauges that read the config and the provider's loops in force. Separate from
+     * the constructor because the breakers' transition callback, built before them, already
+     * counts here.
      *
      * @param snapshot the snapshot in force, read at every scrape
+     * @param upstream the provider, whose loops in force are read at every scrape
      */
-    public void bind(Supplier<Snapshot> snapshot) {
-        for (BreakerState state : BreakerState.values()) {
-            Gauge.builder(meter(Vocabulary.BREAKER_STATE),
-                            () -> snapshot.get().breaker().state() == state ? 1 : 0)
-                    .description(Vocabulary.BREAKER_STATE.help())
-                    .tags("upstream", UPSTREAM, "state", state.wireName())
-                    .register(registry);
+    public void bind(Supplier<Snapshot> snapshot, Upstream<?> upstream) {
+        for (Operation operation : Operation.values()) {
+            String name = operation.wireName();
+            Supplier<ResilientCall<?>> call = () -> upstream.operation(operation);
+            for (BreakerState state : BreakerState.values()) {
+                gauge(Vocabulary.BREAKER_STATE, () -> call.get().breaker().state() == state ? 1 : 0,
+                        "upstream", UPSTREAM, OPERATION, name, "state", state.wireName());
+            }
+            gauge(Vocabulary.RETRY_BUDGET_TOKENS, () -> call.get().budget().tokensMilli() / 1000.0,
+                    "upstream", UPSTREAM, OPERATION, name);
+            gauge(Vocabulary.RETRY_BUDGET_MAX_TOKENS, () -> call.get().budget().maxMilli() / 1000.0,
+                    "upstream", UPSTREAM, OPERATION, name);
+            gauge(Vocabulary.BULKHEAD_IN_FLIGHT, () -> call.get().bulkhead().inFlight(),
+                    "upstream", UPSTREAM, OPERATION, name);
+            gauge(Vocabulary.BULKHEAD_MAX_CONCURRENT, () -> call.get().bulkhead().maxConcurrent(),
+                    "upstream", UPSTREAM, OPERATION, name);
         }
-        Gauge.builder(meter(Vocabulary.RETRY_BUDGET_TOKENS),
-                        () -> snapshot.get().budget().tokensMilli() / 1000.0)
-                .description(Vocabulary.RETRY_BUDGET_TOKENS.help())
-                .tag("upstream", UPSTREAM)
-                .register(registry);
-        Gauge.builder(meter(Vocabulary.RETRY_BUDGET_MAX_TOKENS),
-                        () -> snapshot.get().budget().maxMilli() / 1000.0)
-                .description(Vocabulary.RETRY_BUDGET_MAX_TOKENS.help())
-                .tag("upstream", UPSTREAM)
-                .register(registry);
         configInfo(snapshot.get());
+    }
+
+    private void gauge(MetricSpec spec, Supplier<Number> value, String... tags) {
+        Gauge.builder(meter(spec), value).description(spec.help()).tags(tags).register(registry);
     }
 
     /**
@@ -109,17 +131,10 @@ public final class GatewayMetrics {
      * @param pool what the pool holds, read at every scrape
      */
     public void bindPool(Supplier<PoolStats> pool) {
-        Gauge.builder(meter(Vocabulary.POOL_CONNECTIONS), () -> pool.get().active())
-                .description(Vocabulary.POOL_CONNECTIONS.help())
-                .tag("state", "in_use").register(registry);
-        Gauge.builder(meter(Vocabulary.POOL_CONNECTIONS), () -> pool.get().idle())
-                .description(Vocabulary.POOL_CONNECTIONS.help())
-                .tag("state", "idle").register(registry);
-        Gauge.builder(meter(Vocabulary.POOL_CONNECTIONS), () -> pool.get().waiting())
-                .description(Vocabulary.POOL_CONNECTIONS.help())
-                .tag("state", "waiting").register(registry);
-        Gauge.builder(meter(Vocabulary.POOL_MAX_CONNECTIONS), () -> pool.get().max())
-                .description(Vocabulary.POOL_MAX_CONNECTIONS.help()).register(registry);
+        gauge(Vocabulary.POOL_CONNECTIONS, () -> pool.get().active(), "state", "in_use");
+        gauge(Vocabulary.POOL_CONNECTIONS, () -> pool.get().idle(), "state", "idle");
+        gauge(Vocabulary.POOL_CONNECTIONS, () -> pool.get().waiting(), "state", "waiting");
+        gauge(Vocabulary.POOL_MAX_CONNECTIONS, () -> pool.get().max());
     }
 
     /**
@@ -159,36 +174,44 @@ public final class GatewayMetrics {
     /**
      * Counts one attempt to the provider, with its duration.
      *
+     * @param operation the operation the attempt ran for
      * @param result {@code success}, {@code DECLINED} or an error class
      * @param duration how long the attempt took
      */
-    public void upstreamAttempt(String result, Duration duration) {
+    public void upstreamAttempt(Operation operation, String result, Duration duration) {
         Counter.builder(meter(Vocabulary.UPSTREAM_ATTEMPTS_TOTAL))
                 .description(Vocabulary.UPSTREAM_ATTEMPTS_TOTAL.help())
-                .tags("upstream", UPSTREAM, "result", result)
+                .tags("upstream", UPSTREAM, OPERATION, operation.wireName(), "result", result)
                 .register(registry)
                 .increment();
-        upstreamLatency.record(duration);
+        upstreamLatency.get(operation).record(duration);
     }
 
-    /** Counts a retry scheduled: a backoff sleep begun. */
-    public void retry() {
-        retries.increment();
+    /**
+     * Counts the retries a call scheduled: its backoff sleeps.
+     *
+     * @param operation the operation the call ran
+     * @param sleeps the backoff sleeps it took
+     */
+    public void retries(Operation operation, int sleeps) {
+        retries.get(operation).increment(sleeps);
     }
 
     /**
      * Counts a breaker transition.
      *
+     * @param operation whose breaker it is
      * @param transition the event from the breaker's one door
      */
-    public void transition(Transition transition) {
-        transitions(transition.from(), transition.to()).increment();
+    public void transition(Operation operation, Transition transition) {
+        transitions(operation, transition.from(), transition.to()).increment();
     }
 
-    private Counter transitions(BreakerState from, BreakerState to) {
+    private Counter transitions(Operation operation, BreakerState from, BreakerState to) {
         return Counter.builder(meter(Vocabulary.BREAKER_TRANSITIONS_TOTAL))
                 .description(Vocabulary.BREAKER_TRANSITIONS_TOTAL.help())
-                .tags("upstream", UPSTREAM, "from", from.wireName(), "to", to.wireName())
+                .tags("upstream", UPSTREAM, OPERATION, operation.wireName(), "from", from.wireName(),
+                        "to", to.wireName())
                 .register(registry);
     }
 

@@ -1,6 +1,6 @@
 package com.checkout.payment.provider;
 
-import com.checkout.resilience.Classification;
+import com.checkout.resilience.AttemptVerdict;
 import com.checkout.resilience.Classifier;
 import com.checkout.resilience.ErrorClass;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,11 +12,13 @@ import java.nio.channels.UnresolvedAddressException;
 import java.util.Optional;
 
 /**
- * Classifies the provider's answers "at a call site" (SEMANTICS.md §6): by the body's
- * {@code error.class} when that class has a breaker outcome, otherwise by status — 429, or 503
- * with {@code Retry-After}, is {@code OVERLOADED}; any other 5xx {@code UPSTREAM_UNAVAILABLE}; any
- * other 4xx {@code INVALID_REQUEST}. A charge the provider declined is {@code DECLINED}; for a
- * lookup, any charge found is a success.
+ * Classifies the provider's answers "at a call site" (SEMANTICS.md §6) with the kernel's
+ * {@link AttemptVerdict#classifyAnswer}: by the body's {@code error.class} when that class has a
+ * breaker outcome, otherwise by status — 429, or 503 with {@code Retry-After}, is
+ * {@code OVERLOADED}; any other 5xx {@code UPSTREAM_UNAVAILABLE}; any other 4xx
+ * {@code INVALID_REQUEST}. A charge the provider declined is {@code DECLINED}; for a lookup, any
+ * charge found is a success. Each is bound to its operation of the provider's
+ * {@link com.checkout.resilience.Upstream} at construction.
  */
 public final class ProviderClassifier implements Classifier<ProviderAnswer> {
     /** For {@code POST /v1/charges}: declined is an answer of its own. */
@@ -31,13 +33,13 @@ public final class ProviderClassifier implements Classifier<ProviderAnswer> {
     }
 
     @Override
-    public Classification classify(ProviderAnswer answer) {
-        return end(answer).classification();
+    public AttemptVerdict classifyResult(ProviderAnswer answer) {
+        return end(answer).verdict();
     }
 
     @Override
-    public Classification classifyFailure(Exception error) {
-        return end(error).classification();
+    public AttemptVerdict classifyError(Exception error) {
+        return end(error).verdict();
     }
 
     /**
@@ -53,26 +55,30 @@ public final class ProviderClassifier implements Classifier<ProviderAnswer> {
             Optional<String> chargeStatus = answer.text("status");
             if (answer.text("charge_id").isPresent() && chargeStatus.isPresent()) {
                 if (charge && chargeStatus.get().equals("declined")) {
-                    return AttemptEnd.answer(Classification.of(ErrorClass.DECLINED));
+                    return AttemptEnd.answer(AttemptVerdict.of(ErrorClass.DECLINED));
                 }
                 if (!charge || chargeStatus.get().equals("authorised")) {
-                    return AttemptEnd.answer(Classification.SUCCESS);
+                    return AttemptEnd.answer(AttemptVerdict.SUCCESS);
                 }
             }
             // An answer this gateway cannot read may still stand for a charge.
-            return AttemptEnd.ambiguous(Classification.of(ErrorClass.UPSTREAM_UNAVAILABLE));
+            return AttemptEnd.ambiguous(AttemptVerdict.of(ErrorClass.UPSTREAM_UNAVAILABLE));
+        }
+        if (status < 400 || status > 599) {
+            // 1xx and 3xx: nothing this gateway follows, and the charge may have been made.
+            return AttemptEnd.ambiguous(AttemptVerdict.of(ErrorClass.UPSTREAM_UNAVAILABLE));
         }
         Optional<JsonNode> error = answer.error();
-        ErrorClass errorClass = error.flatMap(ProviderClassifier::bodyClass)
-                .orElseGet(() -> byStatus(status, answer.retryAfter()));
-        boolean retryable = error.map(e -> !e.path("retryable").isBoolean()
-                || e.path("retryable").booleanValue()).orElse(true);
-        Classification classification = Classification.of(errorClass, retryable);
+        JsonNode retryable = error.map(e -> e.path("retryable")).orElse(null);
+        AttemptVerdict verdict = AttemptVerdict.classifyAnswer(status,
+                error.map(e -> e.path("class").textValue()).orElse(null),
+                retryable != null && retryable.isBoolean() ? retryable.booleanValue() : null,
+                answer.retryAfter());
+        ErrorClass errorClass = verdict.errorClass().orElseThrow();
         // A 5xx other than load shedding may come after the charge was made; a 409 says a charge
         // with this key is still in flight at the provider.
-        boolean ambiguous = (status >= 500 && errorClass != ErrorClass.OVERLOADED) || status == 409
-                || status < 200 || (status >= 300 && status < 400);
-        return ambiguous ? AttemptEnd.ambiguous(classification) : AttemptEnd.answer(classification);
+        boolean ambiguous = (status >= 500 && errorClass != ErrorClass.OVERLOADED) || status == 409;
+        return ambiguous ? AttemptEnd.ambiguous(verdict) : AttemptEnd.answer(verdict);
     }
 
     /**
@@ -85,35 +91,15 @@ public final class ProviderClassifier implements Classifier<ProviderAnswer> {
     public AttemptEnd end(Exception error) {
         if (error instanceof HttpConnectTimeoutException || causedBy(error, ConnectException.class)
                 || causedBy(error, UnresolvedAddressException.class)) {
-            return AttemptEnd.notSent(Classification.of(ErrorClass.CONNECTION));
+            return AttemptEnd.notSent(AttemptVerdict.of(ErrorClass.CONNECTION));
         }
         if (error instanceof HttpTimeoutException) {
-            return AttemptEnd.ambiguous(Classification.attemptTimedOut());
+            return AttemptEnd.ambiguous(AttemptVerdict.TIMED_OUT);
         }
         if (error instanceof IOException) {
-            return AttemptEnd.ambiguous(Classification.of(ErrorClass.CONNECTION));
+            return AttemptEnd.ambiguous(AttemptVerdict.of(ErrorClass.CONNECTION));
         }
-        return AttemptEnd.ambiguous(Classification.of(ErrorClass.INTERNAL));
-    }
-
-    private static Optional<ErrorClass> bodyClass(JsonNode error) {
-        String name = error.path("class").asText("");
-        for (ErrorClass candidate : ErrorClass.values()) {
-            if (candidate.name().equals(name) && candidate.breaker().isPresent()) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static ErrorClass byStatus(int status, boolean retryAfter) {
-        if (status == 429 || (status == 503 && retryAfter)) {
-            return ErrorClass.OVERLOADED;
-        }
-        if (status >= 400 && status < 500) {
-            return ErrorClass.INVALID_REQUEST;
-        }
-        return ErrorClass.UPSTREAM_UNAVAILABLE;
+        return AttemptEnd.ambiguous(AttemptVerdict.of(ErrorClass.INTERNAL));
     }
 
     private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {

@@ -6,13 +6,19 @@ import com.checkout.config.LintFinding;
 import com.checkout.config.LoadedConfig;
 import com.checkout.config.Violation;
 import com.checkout.payment.observability.GatewayMetrics;
+import com.checkout.payment.provider.ProviderAnswer;
+import com.checkout.resilience.Operation;
+import com.checkout.resilience.ResilientCall;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,7 +105,9 @@ public final class ConfigReloader implements AutoCloseable {
             return false;
         }
         lastRefusal = null;
+        Map<Operation, ResilientCall<ProviderAnswer>> previous = calls();
         Snapshot after = settings.replace(loaded);
+        Map<Operation, ResilientCall<ProviderAnswer>> now = calls();
         applied.accept(loaded);
         metrics.reload(true);
         metrics.configInfo(after);
@@ -108,10 +116,28 @@ public final class ConfigReloader implements AutoCloseable {
                 .addKeyValue("version", loaded.settings().version())
                 .addKeyValue("fingerprint", loaded.fingerprint())
                 .addKeyValue("previous_fingerprint", before.config().fingerprint())
-                .addKeyValue("breaker_kept", after.breaker() == before.breaker())
-                .addKeyValue("budget_kept", after.budget() == before.budget())
+                .addKeyValue("breaker_kept", kept(previous, now, ResilientCall::breaker))
+                .addKeyValue("budget_kept", kept(previous, now, ResilientCall::budget))
                 .log();
         return true;
+    }
+
+    private Map<Operation, ResilientCall<ProviderAnswer>> calls() {
+        Map<Operation, ResilientCall<ProviderAnswer>> calls = new EnumMap<>(Operation.class);
+        for (Operation operation : Operation.values()) {
+            calls.put(operation, settings.upstream().operation(operation));
+        }
+        return calls;
+    }
+
+    // Per operation: whether the reload kept the object (an open breaker stays open) or built anew.
+    private static Map<String, Boolean> kept(Map<Operation, ResilientCall<ProviderAnswer>> before,
+            Map<Operation, ResilientCall<ProviderAnswer>> after,
+            Function<ResilientCall<ProviderAnswer>, Object> part) {
+        Map<String, Boolean> kept = new LinkedHashMap<>();
+        before.forEach((operation, call) ->
+                kept.put(operation.wireName(), part.apply(call) == part.apply(after.get(operation))));
+        return kept;
     }
 
     private void reject(LoadedConfig loaded) {
