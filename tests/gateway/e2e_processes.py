@@ -49,6 +49,14 @@ SHORTENED: dict[str, Any] = {
             "recovery_timeout_ms": 500,
             "half_open_max_calls": 3,
         },
+        # The lookup's own policy (SEMANTICS §11), cut the same way.
+        "lookup": {
+            "timeout_ms": 1000,
+            "deadline_ms": 5000,
+            "provider_expected_p99_ms": 800,
+            "retry": {"base_delay_ms": 50, "jitter_ms": 10, "max_delay_ms": 200},
+            "circuit_breaker": {"recovery_timeout_ms": 500},
+        },
     },
     "database": {"pool": {"acquire_timeout_ms": 1000}, "gateway_pool": {"acquire_timeout_ms": 1000}},
     "gateway": {"idempotency": {"lease_ms": LEASE_MS}},

@@ -36,6 +36,14 @@ SHORT: dict[str, Any] = {
     "/payment/circuit_breaker/failure_threshold": 3,
     "/payment/circuit_breaker/recovery_timeout_ms": 1000,
     "/payment/circuit_breaker/half_open_max_calls": 1,
+    # The lookup's own policy (SEMANTICS §11), cut the same way.
+    "/payment/lookup/timeout_ms": 500,
+    "/payment/lookup/provider_expected_p99_ms": 300,
+    "/payment/lookup/deadline_ms": 3000,
+    "/payment/lookup/retry/base_delay_ms": 50,
+    "/payment/lookup/retry/jitter_ms": 10,
+    "/payment/lookup/retry/max_delay_ms": 200,
+    "/payment/lookup/circuit_breaker/recovery_timeout_ms": 1000,
     "/database/pool/acquire_timeout_ms": 1000,
 }
 # The rules' fixed windows at 1/30: 5m rate windows become 10s, the drift alert's 10m `for` 20s.

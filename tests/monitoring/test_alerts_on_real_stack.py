@@ -17,7 +17,7 @@ from tools.codegen.monitoring.config import load_monitored
 
 BREAKER = "CheckoutBreakerOpenTooLong"
 DRIFT = "CheckoutConfigDrift"
-GATEWAY_TO_PROVIDER = {"service": "gateway", "upstream": "provider"}
+GATEWAY_TO_PROVIDER = {"service": "gateway", "upstream": "provider", "operation": "charge"}
 # Generous: two shared cores, a JVM, Node, PostgreSQL and Prometheus; the alerts themselves need seconds.
 SLACK_S = 60.0
 
@@ -40,7 +40,7 @@ def test_breaker_alert_goes_pending_fires_on_a_provider_outage_and_clears_after_
 ) -> None:
     config = load_monitored(load_schema(), services.config_path)
     for_s = breaker_for_ms(config, SCALE) / 1000
-    closed = 'checkout_breaker_state{service="gateway",upstream="provider",state="closed"}'
+    closed = 'checkout_breaker_state{service="gateway",upstream="provider",operation="charge",state="closed"}'
     prometheus.wait_for("Prometheus sees the gateway's breaker closed", lambda: value(prometheus, closed), SLACK_S)
     assert value(prometheus, closed) == 1
     assert active(prometheus, BREAKER, GATEWAY_TO_PROVIDER) == []

@@ -22,6 +22,8 @@ from metric_vocabulary import (
 from real_stack import CLIENT_JOB, GATEWAY_JOB, ORDER_JOB
 
 UPSTREAM = {GATEWAY_JOB: "provider", ORDER_JOB: "gateway", CLIENT_JOB: "gateway"}
+# The operations of an upstream, as config/vocabulary.json names them.
+OPERATIONS = ("charge", "lookup")
 # Concepts every caller of an upstream has, so all three must export them under one name and label set.
 SHARED_BY_ALL = {
     "checkout_upstream_attempts_total",
@@ -97,6 +99,8 @@ def test_service_and_upstream_label_values_name_the_exporter_and_what_it_calls(s
     for job, scrape in scrapes.items():
         assert scrape.label_values("service") == {job}
         assert scrape.label_values("upstream") == {UPSTREAM[job]}
+        # Each operation has its own breaker, budget and bulkhead (SEMANTICS §11), so its own series.
+        assert scrape.label_values("operation") == set(OPERATIONS), job
 
 
 def test_histograms_use_the_documented_buckets(scrapes: dict[str, Scrape]) -> None:
@@ -122,12 +126,15 @@ def test_every_metric_a_rule_or_panel_queries_is_in_a_real_scrape(scrapes: dict[
 def test_counters_known_up_front_start_at_zero(services: RealServices) -> None:
     # increase() needs a sample before the first event: a series born at 1 hides the first breaker trip.
     for job, text in services.at_start.items():
-        scrape, upstream = parse(job, text), {"service": job, "upstream": UPSTREAM[job]}
-        assert scrape.value("checkout_retries_total", **upstream) == 0, job
-        assert scrape.value("checkout_upstream_latency_seconds_count", **upstream) == 0, job
-        for from_state, to_state in TRANSITIONS:
-            labels = {**upstream, "from": from_state, "to": to_state}
-            assert scrape.value("checkout_breaker_transitions_total", **labels) == 0, f"{job}: {labels}"
+        scrape = parse(job, text)
+        for operation in OPERATIONS:
+            upstream = {"service": job, "upstream": UPSTREAM[job], "operation": operation}
+            assert scrape.value("checkout_retries_total", **upstream) == 0, upstream
+            assert scrape.value("checkout_upstream_latency_seconds_count", **upstream) == 0, upstream
+            assert scrape.value("checkout_bulkhead_in_flight", **upstream) == 0, upstream
+            for from_state, to_state in TRANSITIONS:
+                labels = {**upstream, "from": from_state, "to": to_state}
+                assert scrape.value("checkout_breaker_transitions_total", **labels) == 0, f"{job}: {labels}"
         for status in STATUSES:
             assert scrape.value("checkout_payment_outcomes_total", service=job, status=status) == 0, (job, status)
         if job != CLIENT_JOB:  # the client reloads on use and counts no reloads
