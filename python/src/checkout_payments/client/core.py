@@ -13,7 +13,7 @@ import logging
 import random
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import quote
 
 from checkout_payments.client.exchange import RUNNING, Exchange, finish_payment, finish_status
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ClientCore", "UpstreamHooks"]
 
-C = TypeVar("C", bound=CallLoop[AttemptEnd])
+C = TypeVar("C", bound=CallLoop[AttemptEnd, Any])
 
 
 class UpstreamHooks(NamedTuple):
@@ -66,7 +66,7 @@ class ClientCore(Generic[C]):
         rand: Callable[[], float] | None,
         registry: CollectorRegistry | None,
         logger: logging.Logger | None,
-        build: Callable[[PaymentSettings, UpstreamHooks], UpstreamBase[AttemptEnd, C]],
+        build: Callable[[PaymentSettings, UpstreamHooks], UpstreamBase[AttemptEnd, C, Any]],
     ) -> None:
         self._source = config if isinstance(config, ReloadingConfig) else None
         loaded = config.current() if isinstance(config, ReloadingConfig) else config or load_config()

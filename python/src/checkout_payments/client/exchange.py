@@ -25,7 +25,7 @@ from checkout_payments.client.transport import attempt_headers, attempt_timeout
 from checkout_payments.client.wire import Answered, AttemptEnd, unanswered
 from checkout_payments.resilience import AttemptContext, CallLoop, CallResult, ErrorClass
 
-C = TypeVar("C", bound=CallLoop[AttemptEnd])
+C = TypeVar("C", bound=CallLoop[AttemptEnd, Any])
 R = TypeVar("R", PaymentResult, PaymentStatus)
 
 # The call running in this thread or task: its backoff sleeps are counted and logged against it (the

@@ -15,11 +15,7 @@ from typing import TypeVar
 from tenacity import AsyncRetrying, Retrying
 
 from checkout_payments.resilience.attempt import AttemptContext, AttemptVerdict, CallResult, CallSettings, Classifier
-from checkout_payments.resilience.breaker import CircuitBreaker
-from checkout_payments.resilience.budget import RetryBudget
-from checkout_payments.resilience.bulkhead import Bulkhead
 from checkout_payments.resilience.loop import CallLoop, CallRun
-from checkout_payments.resilience.role import Role
 from checkout_payments.resilience.strategies import RETRY, STOP, WAIT
 
 # Re-exported: the attempt types were defined here first.
@@ -36,28 +32,12 @@ __all__ = [
 T = TypeVar("T")
 
 
-class ResilientCall(CallLoop[T]):
+class ResilientCall(CallLoop[T, Callable[[int], None]]):
     """The §8 loop for blocking operations: one per operation of an upstream (§11), shared by its calls.
 
     `clock` is a monotonic clock in integer ms, `random` draws u in [0, 1), `sleep` sleeps integer ms:
     the kernel reads no clock and no global random source of its own.
     """
-
-    def __init__(
-        self,
-        settings: CallSettings,
-        role: Role,
-        breaker: CircuitBreaker,
-        budget: RetryBudget,
-        bulkhead: Bulkhead,
-        classifier: Classifier[T],
-        *,
-        clock: Callable[[], int],
-        random: Callable[[], float],
-        sleep: Callable[[int], None],
-    ) -> None:
-        super().__init__(settings, role, breaker, budget, bulkhead, classifier, clock=clock, random=random)
-        self._sleep = sleep
 
     def call(self, attempt: Callable[[AttemptContext], T], deadline_at: int | None = None) -> CallResult[T]:
         """Run `attempt` until it answers or the loop ends; `deadline_at` defaults to now + deadline_ms.
@@ -95,27 +75,11 @@ class ResilientCall(CallLoop[T]):
             self._answered(run, context, permit, slot, value)
 
 
-class AsyncResilientCall(CallLoop[T]):
+class AsyncResilientCall(CallLoop[T, Callable[[int], Awaitable[None]]]):
     """The §8 loop for coroutines (httpx.AsyncClient), with the same decisions as `ResilientCall`.
 
     The breaker, budget and bulkhead are changed only between awaits, so concurrent calls never see them torn.
     """
-
-    def __init__(
-        self,
-        settings: CallSettings,
-        role: Role,
-        breaker: CircuitBreaker,
-        budget: RetryBudget,
-        bulkhead: Bulkhead,
-        classifier: Classifier[T],
-        *,
-        clock: Callable[[], int],
-        random: Callable[[], float],
-        sleep: Callable[[int], Awaitable[None]],
-    ) -> None:
-        super().__init__(settings, role, breaker, budget, bulkhead, classifier, clock=clock, random=random)
-        self._sleep = sleep
 
     async def call(
         self, attempt: Callable[[AttemptContext], Awaitable[T]], deadline_at: int | None = None

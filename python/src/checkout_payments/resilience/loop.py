@@ -4,7 +4,7 @@ step 5–10 decision after it, and the state of one call in progress. The loops 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from checkout_payments.resilience.attempt import AttemptContext, AttemptVerdict, CallResult, CallSettings, Classifier
 from checkout_payments.resilience.breaker import CircuitBreaker, Permit
@@ -18,6 +18,7 @@ from checkout_payments.resilience.taxonomy import ErrorClass, Outcome
 
 _SUCCESS, _IGNORED = Outcome.SUCCESS, Outcome.IGNORED
 T = TypeVar("T")
+S = TypeVar("S")  # the flavour's sleep: blocking, or a coroutine function
 
 
 class CallRun(Generic[T]):
@@ -39,7 +40,7 @@ class CallRun(Generic[T]):
         "value",
     )
 
-    def __init__(self, loop: CallLoop[T], deadline_at: int) -> None:
+    def __init__(self, loop: CallLoop[T, Any], deadline_at: int) -> None:
         self.loop = loop
         self.deadline_at = deadline_at
         self.attempts = 0
@@ -70,7 +71,7 @@ class CallRun(Generic[T]):
         )
 
 
-class CallLoop(Generic[T]):
+class CallLoop(Generic[T, S]):
     """What the sync and async loops share: steps 1–4 around the attempt, and the decision after it."""
 
     def __init__(
@@ -84,6 +85,7 @@ class CallLoop(Generic[T]):
         *,
         clock: Callable[[], int],
         random: Callable[[], float],
+        sleep: S,
     ) -> None:
         self.settings = settings
         self.role = role
@@ -93,6 +95,7 @@ class CallLoop(Generic[T]):
         self.classifier = classifier
         self._clock = clock
         self._random = random
+        self._sleep = sleep
 
     def _begin(self, deadline_at: int | None) -> CallRun[T]:
         return CallRun(self, self._clock() + self.settings.deadline_ms if deadline_at is None else deadline_at)

@@ -29,7 +29,10 @@ Operation = Literal["charge", "lookup"]
 OPERATIONS: tuple[Operation, ...] = ("charge", "lookup")
 
 T = TypeVar("T")
-C = TypeVar("C", bound=CallLoop[Any])
+C = TypeVar("C", bound=CallLoop[Any, Any])
+S = TypeVar("S")  # the flavour's sleep: blocking, or a coroutine function
+# What every operation's call is built from, in `ResilientCall`'s argument order (its classifier follows).
+Parts = tuple["OperationPolicy", Role, CircuitBreaker, RetryBudget, Bulkhead]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ class OperationPolicy:
         )
 
 
-class UpstreamBase(ABC, Generic[T, C]):
+class UpstreamBase(ABC, Generic[T, C, S]):
     """What `Upstream` and `AsyncUpstream` share: the operations' calls, built once and reconfigured.
 
     `on_transition(operation, transition)` receives every transition of either breaker (also of a
@@ -80,12 +83,14 @@ class UpstreamBase(ABC, Generic[T, C]):
         *,
         clock: Callable[[], int],
         random: Callable[[], float],
+        sleep: S,
         on_transition: Callable[[Operation, Transition], None] | None = None,
     ) -> None:
         self.role = role
         self._classifiers = dict(classifiers)
         self._clock = clock
         self._random = random
+        self._sleep = sleep
         self._on_transition = on_transition
         self._lock = threading.Lock()
         self._payment = payment
@@ -94,7 +99,7 @@ class UpstreamBase(ABC, Generic[T, C]):
             policy = OperationPolicy.of(payment, operation)
             breaker = self._new_breaker(operation, policy.circuit_breaker)
             budget = RetryBudget(policy.retry_budget)
-            self._calls[operation] = self._build(operation, policy, breaker, budget, Bulkhead(policy.bulkhead))
+            self._calls[operation] = self._build(operation, (policy, role, breaker, budget, Bulkhead(policy.bulkhead)))
 
     @property
     def payment(self) -> PaymentSettings:
@@ -130,7 +135,7 @@ class UpstreamBase(ABC, Generic[T, C]):
                 if budget.settings != policy.retry_budget:
                     budget = RetryBudget(policy.retry_budget)
                 old.bulkhead.resize(policy.bulkhead)
-                calls[operation] = self._build(operation, policy, breaker, budget, old.bulkhead)
+                calls[operation] = self._build(operation, (policy, self.role, breaker, budget, old.bulkhead))
             # One assignment publishes both operations' calls together.
             self._calls, self._payment = calls, payment
 
@@ -141,90 +146,21 @@ class UpstreamBase(ABC, Generic[T, C]):
         return CircuitBreaker(settings, on_transition=lambda transition: listener(operation, transition))
 
     @abstractmethod
-    def _build(
-        self,
-        operation: Operation,
-        policy: OperationPolicy,
-        breaker: CircuitBreaker,
-        budget: RetryBudget,
-        bulkhead: Bulkhead,
-    ) -> C:
-        """One operation's call over these objects, with the flavour's sleep."""
+    def _build(self, operation: Operation, parts: Parts) -> C:
+        """One operation's call over these parts, with the flavour's sleep."""
 
 
-class Upstream(UpstreamBase[T, ResilientCall[T]]):
+class Upstream(UpstreamBase[T, ResilientCall[T], Callable[[int], None]]):
     """An upstream called from threads: `sleep` blocks for integer ms."""
 
-    def __init__(
-        self,
-        payment: PaymentSettings,
-        role: Role,
-        classifiers: Mapping[Operation, Classifier[T]],
-        *,
-        clock: Callable[[], int],
-        random: Callable[[], float],
-        sleep: Callable[[int], None],
-        on_transition: Callable[[Operation, Transition], None] | None = None,
-    ) -> None:
-        self._sleep = sleep
-        super().__init__(payment, role, classifiers, clock=clock, random=random, on_transition=on_transition)
-
-    def _build(
-        self,
-        operation: Operation,
-        policy: OperationPolicy,
-        breaker: CircuitBreaker,
-        budget: RetryBudget,
-        bulkhead: Bulkhead,
-    ) -> ResilientCall[T]:
+    def _build(self, operation: Operation, parts: Parts) -> ResilientCall[T]:
         classifier = self._classifiers[operation]
-        return ResilientCall(
-            policy,
-            self.role,
-            breaker,
-            budget,
-            bulkhead,
-            classifier,
-            clock=self._clock,
-            random=self._random,
-            sleep=self._sleep,
-        )
+        return ResilientCall(*parts, classifier, clock=self._clock, random=self._random, sleep=self._sleep)
 
 
-class AsyncUpstream(UpstreamBase[T, AsyncResilientCall[T]]):
-    """An upstream called from coroutines: `sleep` awaits integer ms."""
+class AsyncUpstream(UpstreamBase[T, AsyncResilientCall[T], Callable[[int], Awaitable[None]]]):
+    """An upstream called from coroutines: `sleep` awaits integer ms; the rest is `Upstream`'s."""
 
-    def __init__(
-        self,
-        payment: PaymentSettings,
-        role: Role,
-        classifiers: Mapping[Operation, Classifier[T]],
-        *,
-        clock: Callable[[], int],
-        random: Callable[[], float],
-        sleep: Callable[[int], Awaitable[None]],
-        on_transition: Callable[[Operation, Transition], None] | None = None,
-    ) -> None:
-        self._sleep = sleep
-        super().__init__(payment, role, classifiers, clock=clock, random=random, on_transition=on_transition)
-
-    def _build(
-        self,
-        operation: Operation,
-        policy: OperationPolicy,
-        breaker: CircuitBreaker,
-        budget: RetryBudget,
-        bulkhead: Bulkhead,
-    ) -> AsyncResilientCall[T]:
+    def _build(self, operation: Operation, parts: Parts) -> AsyncResilientCall[T]:
         classifier = self._classifiers[operation]
-        return AsyncResilientCall(
-            policy,
-            self.role,
-            breaker,
-            budget,
-            bulkhead,
-            classifier,
-            clock=self._clock,
-            random=self._random,
-            sleep=self._sleep,
-        )
+        return AsyncResilientCall(*parts, classifier, clock=self._clock, random=self._random, sleep=self._sleep)
