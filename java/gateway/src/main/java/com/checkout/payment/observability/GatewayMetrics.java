@@ -11,7 +11,6 @@ import com.checkout.resilience.Transition;
 import com.checkout.resilience.Upstream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,8 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * The gateway's metrics, named and labelled exactly as config/vocabulary.json (METRICS.md) says,
- * from its generated constants (Micrometer adds
- * the {@code _total} and {@code _seconds} suffixes): {@code service="gateway"} on every series,
+ * from its generated constants (Micrometer adds the {@code _total} and {@code _seconds} suffixes;
+ * the label keys come from {@link MetricLabels}): {@code service="gateway"} on every series,
  * {@code upstream="provider"} and {@code operation} ({@code charge} or {@code lookup}, SEMANTICS.md
  * §11) on the provider's.
  */
@@ -36,8 +35,6 @@ public final class GatewayMetrics {
     public static final String SERVICE = "gateway";
     /** The {@code upstream} label of the provider's series. */
     public static final String UPSTREAM = "provider";
-    /** The label naming the provider's operation, whose values are {@link Operation#wireName()}. */
-    public static final String OPERATION = "operation";
 
     // The shared buckets of config/vocabulary.json (METRICS.md), in seconds.
     private static final Duration[] BUCKETS = seconds(Vocabulary.HISTOGRAM_BUCKETS_SECONDS);
@@ -49,13 +46,13 @@ public final class GatewayMetrics {
             List.of(BreakerState.HALF_OPEN, BreakerState.CLOSED),
             List.of(BreakerState.HALF_OPEN, BreakerState.OPEN));
     private static final List<String> PAYMENT_STATUSES =
-            Vocabulary.PAYMENT_OUTCOMES_TOTAL.values().get("status");
+            MetricLabels.known(Vocabulary.PAYMENT_OUTCOMES_TOTAL, 0);
 
     static {
         // The kernel's operations must be the label values config/vocabulary.json lists, or a
         // dashboard would miss (or invent) an operation.
         List<String> operations = Arrays.stream(Operation.values()).map(Operation::wireName).toList();
-        List<String> listed = Vocabulary.BULKHEAD_IN_FLIGHT.values().get(OPERATION);
+        List<String> listed = MetricLabels.known(Vocabulary.BULKHEAD_IN_FLIGHT, 1); // upstream, operation
         if (!operations.equals(listed)) {
             throw new IllegalStateException("Operation " + operations + " is not " + listed);
         }
@@ -66,25 +63,19 @@ public final class GatewayMetrics {
     private final AtomicInteger inflight = new AtomicInteger();
     private final Map<Operation, Timer> upstreamLatency = new EnumMap<>(Operation.class);
     private final Map<Operation, Counter> retries = new EnumMap<>(Operation.class);
-    private Meter configInfo; // guarded by this
+    private Gauge configInfo; // guarded by this
 
     /** The meters that need no snapshot; {@link #bind} adds the rest. */
     public GatewayMetrics() {
-        registry.config().commonTags("service", SERVICE);
+        registry.config().commonTags(MetricLabels.COMMON, SERVICE);
         gauge(Vocabulary.INFLIGHT_REQUESTS, inflight::get);
         // Every counter whose labels are known up front exists at 0 from the start: Prometheus'
         // increase() needs a sample before the first event, or the first breaker trip, the
         // first refused reload or the first unknown payment is invisible to alerts.
         for (Operation operation : Operation.values()) {
-            upstreamLatency.put(operation, Timer.builder(meter(Vocabulary.UPSTREAM_LATENCY_SECONDS))
-                    .description(Vocabulary.UPSTREAM_LATENCY_SECONDS.help())
-                    .tags("upstream", UPSTREAM, OPERATION, operation.wireName())
-                    .serviceLevelObjectives(BUCKETS)
-                    .register(registry));
-            retries.put(operation, Counter.builder(meter(Vocabulary.RETRIES_TOTAL))
-                    .description(Vocabulary.RETRIES_TOTAL.help())
-                    .tags("upstream", UPSTREAM, OPERATION, operation.wireName())
-                    .register(registry));
+            upstreamLatency.put(operation,
+                    timer(Vocabulary.UPSTREAM_LATENCY_SECONDS, UPSTREAM, operation.wireName()));
+            retries.put(operation, counter(Vocabulary.RETRIES_TOTAL, UPSTREAM, operation.wireName()));
             TRANSITIONS.forEach(pair -> transitions(operation, pair.get(0), pair.get(1)));
         }
         reloads(true);
@@ -106,22 +97,34 @@ public final class GatewayMetrics {
             Supplier<ResilientCall<?>> call = () -> upstream.operation(operation);
             for (BreakerState state : BreakerState.values()) {
                 gauge(Vocabulary.BREAKER_STATE, () -> call.get().breaker().state() == state ? 1 : 0,
-                        "upstream", UPSTREAM, OPERATION, name, "state", state.wireName());
+                        UPSTREAM, name, state.wireName());
             }
             gauge(Vocabulary.RETRY_BUDGET_TOKENS, () -> call.get().budget().tokensMilli() / 1000.0,
-                    "upstream", UPSTREAM, OPERATION, name);
+                    UPSTREAM, name);
             gauge(Vocabulary.RETRY_BUDGET_MAX_TOKENS, () -> call.get().budget().maxMilli() / 1000.0,
-                    "upstream", UPSTREAM, OPERATION, name);
+                    UPSTREAM, name);
             gauge(Vocabulary.BULKHEAD_IN_FLIGHT, () -> call.get().bulkhead().inFlight(),
-                    "upstream", UPSTREAM, OPERATION, name);
+                    UPSTREAM, name);
             gauge(Vocabulary.BULKHEAD_MAX_CONCURRENT, () -> call.get().bulkhead().maxConcurrent(),
-                    "upstream", UPSTREAM, OPERATION, name);
+                    UPSTREAM, name);
         }
         configInfo(snapshot.get());
     }
 
-    private void gauge(MetricSpec spec, Supplier<Number> value, String... tags) {
-        Gauge.builder(meter(spec), value).description(spec.help()).tags(tags).register(registry);
+    // The meters of the vocabulary, each label value given in the order of its spec's labels.
+    private Gauge gauge(MetricSpec spec, Supplier<Number> value, String... labelValues) {
+        return Gauge.builder(meter(spec), value).description(spec.help())
+                .tags(MetricLabels.tags(spec, labelValues)).register(registry);
+    }
+
+    private Counter counter(MetricSpec spec, String... labelValues) {
+        return Counter.builder(meter(spec)).description(spec.help())
+                .tags(MetricLabels.tags(spec, labelValues)).register(registry);
+    }
+
+    private Timer timer(MetricSpec spec, String... labelValues) {
+        return Timer.builder(meter(spec)).description(spec.help())
+                .tags(MetricLabels.tags(spec, labelValues)).serviceLevelObjectives(BUCKETS).register(registry);
     }
 
     /**
@@ -131,9 +134,9 @@ public final class GatewayMetrics {
      * @param pool what the pool holds, read at every scrape
      */
     public void bindPool(Supplier<PoolStats> pool) {
-        gauge(Vocabulary.POOL_CONNECTIONS, () -> pool.get().active(), "state", "in_use");
-        gauge(Vocabulary.POOL_CONNECTIONS, () -> pool.get().idle(), "state", "idle");
-        gauge(Vocabulary.POOL_CONNECTIONS, () -> pool.get().waiting(), "state", "waiting");
+        gauge(Vocabulary.POOL_CONNECTIONS, () -> pool.get().active(), "in_use");
+        gauge(Vocabulary.POOL_CONNECTIONS, () -> pool.get().idle(), "idle");
+        gauge(Vocabulary.POOL_CONNECTIONS, () -> pool.get().waiting(), "waiting");
         gauge(Vocabulary.POOL_MAX_CONNECTIONS, () -> pool.get().max());
     }
 
@@ -158,17 +161,8 @@ public final class GatewayMetrics {
         if (!BUSINESS_ROUTES.contains(route)) {
             return;
         }
-        Counter.builder(meter(Vocabulary.REQUESTS_TOTAL))
-                .description(Vocabulary.REQUESTS_TOTAL.help())
-                .tags("route", route, "outcome", outcome, "error_class", errorClass)
-                .register(registry)
-                .increment();
-        Timer.builder(meter(Vocabulary.REQUEST_DURATION_SECONDS))
-                .description(Vocabulary.REQUEST_DURATION_SECONDS.help())
-                .tag("route", route)
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry)
-                .record(duration);
+        counter(Vocabulary.REQUESTS_TOTAL, route, outcome, errorClass).increment();
+        timer(Vocabulary.REQUEST_DURATION_SECONDS, route).record(duration);
     }
 
     /**
@@ -179,11 +173,7 @@ public final class GatewayMetrics {
      * @param duration how long the attempt took
      */
     public void upstreamAttempt(Operation operation, String result, Duration duration) {
-        Counter.builder(meter(Vocabulary.UPSTREAM_ATTEMPTS_TOTAL))
-                .description(Vocabulary.UPSTREAM_ATTEMPTS_TOTAL.help())
-                .tags("upstream", UPSTREAM, OPERATION, operation.wireName(), "result", result)
-                .register(registry)
-                .increment();
+        counter(Vocabulary.UPSTREAM_ATTEMPTS_TOTAL, UPSTREAM, operation.wireName(), result).increment();
         upstreamLatency.get(operation).record(duration);
     }
 
@@ -208,11 +198,8 @@ public final class GatewayMetrics {
     }
 
     private Counter transitions(Operation operation, BreakerState from, BreakerState to) {
-        return Counter.builder(meter(Vocabulary.BREAKER_TRANSITIONS_TOTAL))
-                .description(Vocabulary.BREAKER_TRANSITIONS_TOTAL.help())
-                .tags("upstream", UPSTREAM, OPERATION, operation.wireName(), "from", from.wireName(),
-                        "to", to.wireName())
-                .register(registry);
+        return counter(Vocabulary.BREAKER_TRANSITIONS_TOTAL, UPSTREAM, operation.wireName(), from.wireName(),
+                to.wireName());
     }
 
     /**
@@ -225,10 +212,7 @@ public final class GatewayMetrics {
     }
 
     private Counter reloads(boolean success) {
-        return Counter.builder(meter(Vocabulary.CONFIG_RELOADS_TOTAL))
-                .description(Vocabulary.CONFIG_RELOADS_TOTAL.help())
-                .tag("result", success ? "success" : "failure")
-                .register(registry);
+        return counter(Vocabulary.CONFIG_RELOADS_TOTAL, success ? "success" : "failure");
     }
 
     /**
@@ -240,11 +224,8 @@ public final class GatewayMetrics {
         if (configInfo != null) {
             registry.remove(configInfo);
         }
-        configInfo = Gauge.builder(meter(Vocabulary.CONFIG_INFO), () -> 1)
-                .description(Vocabulary.CONFIG_INFO.help())
-                .tags("version", snapshot.config().settings().version(),
-                        "fingerprint", snapshot.config().fingerprint())
-                .register(registry);
+        configInfo = gauge(Vocabulary.CONFIG_INFO, () -> 1, snapshot.config().settings().version(),
+                snapshot.config().fingerprint());
     }
 
     /**
@@ -257,10 +238,7 @@ public final class GatewayMetrics {
     }
 
     private Counter paymentOutcomes(String status) {
-        return Counter.builder(meter(Vocabulary.PAYMENT_OUTCOMES_TOTAL))
-                .description(Vocabulary.PAYMENT_OUTCOMES_TOTAL.help())
-                .tag("status", status)
-                .register(registry);
+        return counter(Vocabulary.PAYMENT_OUTCOMES_TOTAL, status);
     }
 
     /**
