@@ -123,7 +123,8 @@ def _resilience_section(findings: Findings) -> list[str]:
     lines = [
         "",
         "resilience",
-        f"  provider attempts by the gateway: {total(gateway, 'checkout_upstream_attempts_total'):.0f}; "
+        f"  provider charge attempts by the gateway: "
+        f"{total(gateway, 'checkout_upstream_attempts_total', operation='charge'):.0f}; "
         f"retries: gateway {total(gateway, 'checkout_retries_total'):.0f}, "
         f"order service {total(orders, 'checkout_retries_total'):.0f} (callers retry only refused connections)",
     ]
