@@ -39,15 +39,17 @@ public final class Upstream<T> {
     private PaymentSettings payment;
 
     /**
-     * One operation's share of {@code payment}: what its call, breaker, budget and bulkhead read.
+     * One operation's share of {@code payment}: what its call, breaker, budget and bulkhead read
+     * (the same {@code OperationPolicy} as Python's and TypeScript's).
      */
-    private record Policy(CallSettings call, CircuitBreakerSettings breaker,
-            RetryBudgetSettings budget, BulkheadSettings bulkhead) {
-        static Policy of(Operation operation, PaymentSettings payment) {
+    private record OperationPolicy(CallSettings settings, CircuitBreakerSettings circuitBreaker,
+            RetryBudgetSettings retryBudget, BulkheadSettings bulkhead) {
+        static OperationPolicy of(PaymentSettings payment, Operation operation) {
             return switch (operation) {
-                case CHARGE -> new Policy(CallSettings.charge(payment), payment.circuitBreaker(),
+                case CHARGE -> new OperationPolicy(CallSettings.charge(payment),
+                        payment.circuitBreaker(),
                         payment.retryBudget(), payment.bulkhead());
-                case LOOKUP -> new Policy(CallSettings.lookup(payment),
+                case LOOKUP -> new OperationPolicy(CallSettings.lookup(payment),
                         payment.lookup().circuitBreaker(), payment.lookup().retryBudget(),
                         payment.lookup().bulkhead());
             };
@@ -101,11 +103,12 @@ public final class Upstream<T> {
         synchronized (this) {
             Map<Operation, ResilientCall<T>> built = new EnumMap<>(Operation.class);
             for (Operation operation : Operation.values()) {
-                Policy policy = Policy.of(operation, Objects.requireNonNull(payment, "payment"));
+                OperationPolicy policy =
+                        OperationPolicy.of(Objects.requireNonNull(payment, "payment"), operation);
                 Bulkhead bulkhead = new Bulkhead(policy.bulkhead());
                 bulkheads.put(operation, bulkhead);
                 built.put(operation, call(operation, policy, breaker(operation, policy),
-                        new RetryBudget(policy.budget()), bulkhead));
+                        new RetryBudget(policy.retryBudget()), bulkhead));
             }
             this.payment = payment;
             calls.set(Collections.unmodifiableMap(built));
@@ -155,33 +158,33 @@ public final class Upstream<T> {
         Map<Operation, ResilientCall<T>> previous = calls.get();
         Map<Operation, ResilientCall<T>> built = new EnumMap<>(Operation.class);
         for (Operation operation : Operation.values()) {
-            Policy before = Policy.of(operation, payment);
-            Policy after = Policy.of(operation, next);
+            OperationPolicy before = OperationPolicy.of(payment, operation);
+            OperationPolicy after = OperationPolicy.of(next, operation);
             ResilientCall<T> old = previous.get(operation);
-            CircuitBreaker breaker = Objects.equals(before.breaker(), after.breaker())
+            CircuitBreaker breaker = Objects.equals(before.circuitBreaker(), after.circuitBreaker())
                     ? old.breaker() : breaker(operation, after);
-            RetryBudget budget = Objects.equals(before.budget(), after.budget())
-                    ? old.budget() : new RetryBudget(after.budget());
+            RetryBudget budget = Objects.equals(before.retryBudget(), after.retryBudget())
+                    ? old.budget() : new RetryBudget(after.retryBudget());
             Bulkhead bulkhead = bulkheads.get(operation);
             built.put(operation, call(operation, after, breaker, budget, bulkhead));
         }
         // Resized only once every new loop is built: settings missing a part throw above, having
         // changed nothing.
         for (Operation operation : Operation.values()) {
-            bulkheads.get(operation).resize(Policy.of(operation, next).bulkhead());
+            bulkheads.get(operation).resize(OperationPolicy.of(next, operation).bulkhead());
         }
         payment = next;
         calls.set(Collections.unmodifiableMap(built));
     }
 
-    private CircuitBreaker breaker(Operation operation, Policy policy) {
-        return new CircuitBreaker(policy.breaker(),
+    private CircuitBreaker breaker(Operation operation, OperationPolicy policy) {
+        return new CircuitBreaker(policy.circuitBreaker(),
                 transition -> onTransition.accept(operation, transition));
     }
 
-    private ResilientCall<T> call(Operation operation, Policy policy, CircuitBreaker breaker,
-            RetryBudget budget, Bulkhead bulkhead) {
-        return new ResilientCall<>(policy.call(), role, breaker, budget, bulkhead,
+    private ResilientCall<T> call(Operation operation, OperationPolicy policy,
+            CircuitBreaker breaker, RetryBudget budget, Bulkhead bulkhead) {
+        return new ResilientCall<>(policy.settings(), role, breaker, budget, bulkhead,
                 classifiers.get(operation), clock, random, sleep);
     }
 }
