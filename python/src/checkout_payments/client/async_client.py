@@ -46,14 +46,14 @@ class AsyncPaymentClient:
         *,
         config: LoadedConfig | ReloadingConfig | None = None,
         clock: Callable[[], int] | None = None,
-        rand: Callable[[], float] | None = None,
+        random: Callable[[], float] | None = None,
         sleep: Callable[[int], Awaitable[None]] | None = None,
         registry: CollectorRegistry | None = None,
         logger: logging.Logger | None = None,
         limits: httpx.Limits | None = None,
     ) -> None:
         self._sleep = sleep or _sleep_ms
-        self._core = ClientCore(config, clock, rand, registry, logger, self._upstream)
+        self._core = ClientCore(config, clock, random, registry, logger, self._upstream)
         self._http = httpx.AsyncClient(
             base_url=base_url,
             headers={"User-Agent": USER_AGENT},

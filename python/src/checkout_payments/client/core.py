@@ -10,9 +10,9 @@ typed error and message); this one ties them together, once.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 from collections.abc import Callable
+from random import random as system_random
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 from urllib.parse import quote
 
@@ -63,7 +63,7 @@ class ClientCore(Generic[C]):
         self,
         config: LoadedConfig | ReloadingConfig | None,
         clock: Callable[[], int] | None,
-        rand: Callable[[], float] | None,
+        random: Callable[[], float] | None,
         registry: CollectorRegistry | None,
         logger: logging.Logger | None,
         build: Callable[[PaymentSettings, UpstreamHooks], UpstreamBase[AttemptEnd, C, Any]],
@@ -71,12 +71,12 @@ class ClientCore(Generic[C]):
         self._source = config if isinstance(config, ReloadingConfig) else None
         loaded = config.current() if isinstance(config, ReloadingConfig) else config or load_config()
         self.clock = clock or monotonic_ms
-        self.rand = rand or random.random
+        self.random = random or system_random
         self.logger = logger or LOGGER
         self.observer = CallObserver(self.logger)
         self._lock = threading.Lock()
         self._config = loaded
-        hooks = UpstreamHooks(self.clock, self.rand, self._before_sleep, self.observer.transition)
+        hooks = UpstreamHooks(self.clock, self.random, self._before_sleep, self.observer.transition)
         self.upstream = build(loaded.settings.payment, hooks)
         if registry is not None:
             self.observer.metrics = PrometheusMetrics(registry, self.upstream.operation, loaded)

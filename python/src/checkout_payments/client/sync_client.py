@@ -35,7 +35,7 @@ class PaymentClient:
     """Pays through the payment gateway; one instance per gateway, shared by the whole process (thread-safe).
 
     Settings come from `config` (default: `load_config()`; a `ReloadingConfig` takes up edits of the
-    file); `clock` (monotonic integer ms), `rand` (draws in [0, 1)) and `sleep` (integer ms) are
+    file); `clock` (monotonic integer ms), `random` (draws in [0, 1)) and `sleep` (integer ms) are
     injectable for tests. Pass a prometheus-client `registry` to export the METRICS.md metrics. Use as
     a context manager, or call `close()`.
 
@@ -51,14 +51,14 @@ class PaymentClient:
         *,
         config: LoadedConfig | ReloadingConfig | None = None,
         clock: Callable[[], int] | None = None,
-        rand: Callable[[], float] | None = None,
+        random: Callable[[], float] | None = None,
         sleep: Callable[[int], None] | None = None,
         registry: CollectorRegistry | None = None,
         logger: logging.Logger | None = None,
         limits: httpx.Limits | None = None,
     ) -> None:
         self._sleep = sleep or _sleep_ms
-        self._core = ClientCore(config, clock, rand, registry, logger, self._upstream)
+        self._core = ClientCore(config, clock, random, registry, logger, self._upstream)
         self._http = httpx.Client(
             base_url=base_url,
             headers={"User-Agent": USER_AGENT},
